@@ -1,0 +1,234 @@
+//! The plain data the corpus engine produces: documents, entities, roles,
+//! quotes. Everything here is byte offsets into a document's readable text;
+//! nothing knows about LSP.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// What kind of actor a name stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    /// Government bodies, intelligence services, police, ministries,
+    /// parliaments, companies, institutes.
+    Agency,
+    /// Newspapers, magazines, broadcasters, news agencies.
+    Outlet,
+    Place,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Agency => "agency",
+            EntityKind::Outlet => "outlet",
+            EntityKind::Place => "place",
+        }
+    }
+}
+
+/// Maps byte offsets in a document's readable text back to the file it came
+/// from. For plain text and Markdown the readable text *is* the file, so the
+/// map is the identity; for HTML each run of kept text remembers where it
+/// stood in the file.
+#[derive(Debug, Clone, Default)]
+pub struct LineMap {
+    /// `(text_offset, file_offset)` pairs, sorted by `text_offset`; a text
+    /// offset maps to the file offset of the last segment starting at or
+    /// before it, plus the distance into that segment. Empty means identity.
+    pub segments: Vec<(usize, usize)>,
+    /// Byte offsets in the *file* where each line starts (line 1 at index 0).
+    pub file_line_starts: Vec<usize>,
+}
+
+impl LineMap {
+    /// The identity map for a file whose readable text is its own content.
+    pub fn identity(file_text: &str) -> LineMap {
+        LineMap {
+            segments: Vec::new(),
+            file_line_starts: line_starts(file_text),
+        }
+    }
+
+    /// Byte offset in the file for a byte offset in the readable text.
+    pub fn file_offset(&self, text_offset: usize) -> usize {
+        if self.segments.is_empty() {
+            return text_offset;
+        }
+        let i = self.segments.partition_point(|&(t, _)| t <= text_offset);
+        if i == 0 {
+            return self.segments[0].1;
+        }
+        let (t, f) = self.segments[i - 1];
+        f + (text_offset - t)
+    }
+
+    /// 1-based line number in the file for a byte offset in the readable text.
+    pub fn line(&self, text_offset: usize) -> usize {
+        let f = self.file_offset(text_offset);
+        self.file_line_starts.partition_point(|&s| s <= f).max(1)
+    }
+}
+
+/// Byte offsets where lines start, treating `\n`, `\r\n` and a lone `\r` as
+/// line breaks (as LSP does).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' => {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                starts.push(i + 1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// A sentence of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub range: Range<usize>,
+    /// Index into [`Document::paragraphs`].
+    pub paragraph: usize,
+    /// Subscription prompts, sign-ups, "follow us", related headlines…
+    pub boilerplate: bool,
+}
+
+/// One article of the corpus, read and split.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file name without its extension.
+    pub id: String,
+    /// Where the file lives. Embedded seeds carry `seeds/<file name>`.
+    pub path: PathBuf,
+    /// True for the corpus compiled into the binary.
+    pub embedded: bool,
+    /// Readable text (tags removed for HTML).
+    pub text: String,
+    pub line_map: LineMap,
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub date: Option<String>,
+    /// The outlet the article names as its publisher, when it does.
+    pub outlet: Option<String>,
+    pub paragraphs: Vec<Range<usize>>,
+    pub sentences: Vec<Sentence>,
+}
+
+impl Document {
+    /// 1-based line in the source file for a byte offset in `text`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_map.line(offset)
+    }
+
+    /// The sentence containing `offset`, if any.
+    pub fn sentence_at(&self, offset: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.range.end <= offset);
+        (i < self.sentences.len() && self.sentences[i].range.start <= offset).then_some(i)
+    }
+
+    /// Whether `offset` falls in a sentence marked as boilerplate.
+    pub fn is_boilerplate(&self, offset: usize) -> bool {
+        self.sentence_at(offset)
+            .map(|i| self.sentences[i].boilerplate)
+            .unwrap_or(false)
+    }
+}
+
+pub type DocId = usize;
+pub type EntityId = usize;
+
+/// Where something stands in the corpus.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub doc: DocId,
+    pub range: Range<usize>,
+}
+
+/// What the sources say a person (or body) is, with where they say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// As the source gives it: "White House Press Secretary".
+    pub text: String,
+    pub span: Span,
+}
+
+/// One occurrence of an entity's name in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub span: Span,
+    pub boilerplate: bool,
+}
+
+/// A person, agency, outlet or place, merged across all its mentions.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Stable, readable id: a slug of the canonical name.
+    pub id: String,
+    /// The fullest form the sources use.
+    pub name: String,
+    pub kind: EntityKind,
+    /// Other names it goes by (surname, acronym, spelling variants).
+    pub aliases: Vec<String>,
+    pub roles: Vec<Role>,
+    pub mentions: Vec<Mention>,
+}
+
+impl Entity {
+    /// Documents that mention the entity, in corpus order, without repeats.
+    pub fn documents(&self) -> Vec<DocId> {
+        let mut docs: Vec<DocId> = self.mentions.iter().map(|m| m.span.doc).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        docs
+    }
+
+    /// True when every mention is in boilerplate: such entities rank low.
+    pub fn only_in_boilerplate(&self) -> bool {
+        !self.mentions.is_empty() && self.mentions.iter().all(|m| m.boilerplate)
+    }
+}
+
+/// How the text names whoever said a quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpeakerRef {
+    /// A name in the text, resolved to an entity.
+    Entity(EntityId),
+    /// "an unnamed defense official", "the officer": kept as written.
+    Descriptive(String),
+}
+
+/// A quotation in the sources.
+#[derive(Debug, Clone)]
+pub struct Quote {
+    /// The quoted words, without the quotation marks.
+    pub text: String,
+    /// Range of the quoted words (inside the marks).
+    pub span: Span,
+    pub speaker: Option<SpeakerRef>,
+    /// The speaker as the text names them ("Sean Spicer", "he" resolved to
+    /// the name, "an unnamed defense official").
+    pub speaker_name: Option<String>,
+    /// The whole sentence (or sentences) the quote stands in.
+    pub sentence: Range<usize>,
+    pub boilerplate: bool,
+}
+
+/// A file that could not be read as a source, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}

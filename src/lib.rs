@@ -1,0 +1,4 @@
+//! Dossier: a language server for people who write news.
+
+pub mod corpus;
+pub mod lexicon;
