@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 /// A passage of a source text that a quotation matches.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuoteHit {
     /// Index of the text in the slice the index was built from.
     pub text: usize,
