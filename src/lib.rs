@@ -2,3 +2,6 @@
 
 pub mod corpus;
 pub mod lexicon;
+pub mod config;
+pub mod document;
+pub mod server;

@@ -1,0 +1,1 @@
+//! Settings. OWNER: helper 5.

@@ -1,0 +1,1 @@
+//! The LSP layer. OWNER: helper 5.
