@@ -1,11 +1,538 @@
 //! The corpus engine: from folders of articles to a knowledge base of
 //! actors, agencies, roles and quotes.
+//!
+//! A build runs in stages, each a pure function of the one before:
+//! [`source`] reads files into readable text, [`article`] finds paragraphs,
+//! sentences and metadata, [`names`] finds names, [`quotes`] finds quotations
+//! and their speakers, [`entities`] merges names across articles, [`roles`]
+//! reads what the text says people are, and [`name_index`] / [`quote_match`]
+//! make the look-up structures the language server queries on every
+//! keystroke. Offsets are UTF-8 byte offsets into a document's readable text.
 
 pub mod article;
+pub mod entities;
+pub mod fold;
 pub mod model;
+pub mod name_index;
 pub mod names;
 pub mod quote_match;
 pub mod quotes;
+pub mod roles;
 pub mod source;
 
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
 pub use model::*;
+
+use self::entities::Sighting;
+use self::name_index::NameIndex;
+use self::names::NameSpan;
+use self::quote_match::QuoteIndex;
+use self::quotes::{RawQuote, SpeakerCue};
+use self::source::{LoadOptions, Loaded, SourceFile};
+use crate::lexicon;
+
+/// Which sources make up a corpus.
+#[derive(Debug, Clone)]
+pub struct CorpusOptions {
+    pub folders: Vec<PathBuf>,
+    pub include_embedded: bool,
+    pub load: LoadOptions,
+}
+
+impl Default for CorpusOptions {
+    fn default() -> Self {
+        CorpusOptions {
+            folders: Vec::new(),
+            include_embedded: true,
+            load: LoadOptions::default(),
+        }
+    }
+}
+
+/// The knowledge base built from a corpus, with its look-up structures.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub documents: Vec<Document>,
+    pub entities: Vec<Entity>,
+    pub quotes: Vec<Quote>,
+    pub skipped: Vec<Skipped>,
+    /// Problems worth telling the user (lossy decoding, duplicate ids…).
+    pub warnings: Vec<String>,
+    pub names: NameIndex,
+    pub quote_index: QuoteIndex,
+}
+
+/// One article after the per-document stages, before merging.
+struct ReadDocument {
+    doc: Document,
+    names: Vec<NameSpan>,
+    quotes: Vec<RawQuote>,
+}
+
+fn read_document(file: SourceFile) -> ReadDocument {
+    let parts = article::read(&file.text);
+    let sentence_ranges: Vec<Range<usize>> =
+        parts.sentences.iter().map(|s| s.range.clone()).collect();
+    let names = names::find_names(&file.text, &sentence_ranges);
+    let quotes = quotes::find_quotes(&file.text, &parts.paragraphs, &parts.sentences, &names);
+    ReadDocument {
+        doc: Document {
+            id: file.id,
+            path: file.path,
+            embedded: file.embedded,
+            text: file.text,
+            line_map: file.line_map,
+            title: parts.title,
+            byline: parts.byline,
+            date: parts.date,
+            outlet: parts.outlet,
+            paragraphs: parts.paragraphs,
+            sentences: parts.sentences,
+        },
+        names,
+        quotes,
+    }
+}
+
+impl Corpus {
+    /// Load the configured sources and build the knowledge base.
+    pub fn load(options: &CorpusOptions) -> Corpus {
+        let loaded = load_sources(options);
+        Corpus::build(loaded)
+    }
+
+    /// Build the knowledge base from files already read.
+    pub fn build(loaded: Loaded) -> Corpus {
+        let Loaded {
+            files,
+            skipped,
+            warnings,
+        } = loaded;
+        let read: Vec<ReadDocument> = files.into_par_iter().map(read_document).collect();
+
+        // Merge the names of all articles into entities.
+        let mut sightings = Vec::new();
+        for (d, r) in read.iter().enumerate() {
+            for span in &r.names {
+                let Some(surface) = r.doc.text.get(span.range.clone()) else {
+                    continue;
+                };
+                sightings.push(Sighting {
+                    doc: d,
+                    span,
+                    surface,
+                    boilerplate: r.doc.is_boilerplate(span.range.start),
+                });
+            }
+        }
+        let groups = entities::group(&sightings);
+
+        // Order entities by first appearance so ids and listings are stable.
+        let mut order: Vec<usize> = (0..groups.len()).collect();
+        let first = |g: &entities::Group| {
+            g.sightings
+                .iter()
+                .map(|&s| (sightings[s].doc, sightings[s].span.range.start))
+                .min()
+                .unwrap_or((usize::MAX, 0))
+        };
+        order.sort_by_key(|&g| first(&groups[g]));
+
+        let mut used_ids = HashSet::new();
+        let mut entities: Vec<Entity> = Vec::with_capacity(groups.len());
+        let mut sighting_entity: HashMap<(DocId, usize), EntityId> = HashMap::new();
+        for &g in &order {
+            let group = &groups[g];
+            let id = unique_id(&slug(&group.name), &mut used_ids);
+            let entity = entities.len();
+            for &s in &group.sightings {
+                sighting_entity.insert((sightings[s].doc, sightings[s].span.range.start), entity);
+            }
+            entities.push(Entity {
+                id,
+                name: group.name.clone(),
+                kind: group.kind,
+                aliases: group.forms.iter().skip(1).cloned().collect(),
+                roles: Vec::new(),
+                mentions: Vec::new(),
+            });
+        }
+        add_surname_aliases(&mut entities);
+
+        // The automaton, best-attested entities first so a shared alias goes
+        // to the one the sources mean most often.
+        let mut ranked: Vec<EntityId> = (0..entities.len()).collect();
+        let weight: Vec<usize> = groups_weight(&order, &groups, &sightings);
+        ranked.sort_by_key(|&e| std::cmp::Reverse(weight[e]));
+        let names = NameIndex::new(ranked.iter().flat_map(|&e| {
+            std::iter::once(entities[e].name.as_str())
+                .chain(entities[e].aliases.iter().map(String::as_str))
+                .map(move |a| (a, e))
+        }));
+
+        let documents: Vec<Document> = read.iter().map(|r| r.doc.clone()).collect();
+        let hits: Vec<Vec<name_index::NameHit>> =
+            documents.par_iter().map(|d| names.find(&d.text)).collect();
+        for (d, doc_hits) in hits.iter().enumerate() {
+            for hit in doc_hits {
+                let boilerplate = documents[d].is_boilerplate(hit.range.start);
+                entities[hit.entity].mentions.push(Mention {
+                    span: Span {
+                        doc: d,
+                        range: hit.range.clone(),
+                    },
+                    boilerplate,
+                });
+            }
+        }
+        for entity in &mut entities {
+            entity.roles = find_roles(entity, &documents, &read);
+        }
+
+        let quotes = resolve_quotes(&read, &documents, &sighting_entity, &hits);
+        let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+        let quote_index = QuoteIndex::new(&texts);
+        Corpus {
+            documents,
+            entities,
+            quotes,
+            skipped,
+            warnings,
+            names,
+            quote_index,
+        }
+    }
+
+    /// The entity a name refers to: its canonical name, an alias, or its id,
+    /// compared without case, dots or apostrophe style.
+    pub fn find_entity(&self, name: &str) -> Option<EntityId> {
+        let key = fold::name_key(name).to_lowercase();
+        let matches = |s: &str| fold::name_key(s).to_lowercase() == key;
+        self.entities
+            .iter()
+            .position(|e| e.id == name || matches(&e.name))
+            .or_else(|| {
+                self.entities
+                    .iter()
+                    .position(|e| e.aliases.iter().any(|a| matches(a)))
+            })
+    }
+
+    /// Quotes the sources give to `entity`, best first (not boilerplate).
+    pub fn quotes_by(&self, entity: EntityId) -> impl Iterator<Item = &Quote> {
+        self.quotes
+            .iter()
+            .filter(move |q| !q.boilerplate && q.speaker == Some(SpeakerRef::Entity(entity)))
+    }
+
+    /// The knowledge base as the stable JSON interface of `dossier corpus --json`.
+    pub fn to_json(&self) -> Value {
+        let documents: Vec<Value> = self
+            .documents
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.id,
+                    "path": d.path.to_string_lossy(),
+                    "title": d.title,
+                    "byline": d.byline,
+                    "outlet": d.outlet,
+                })
+            })
+            .collect();
+        let entities: Vec<Value> = self
+            .entities
+            .iter()
+            .map(|e| {
+                let roles: Vec<Value> = e
+                    .roles
+                    .iter()
+                    .map(|r| {
+                        let d = &self.documents[r.span.doc];
+                        json!({"text": r.text, "document": d.id, "line": d.line_of(r.span.range.start)})
+                    })
+                    .collect();
+                let docs: Vec<&str> = e.documents().iter().map(|&d| self.documents[d].id.as_str()).collect();
+                json!({
+                    "id": e.id,
+                    "name": e.name,
+                    "kind": e.kind.as_str(),
+                    "aliases": e.aliases,
+                    "roles": roles,
+                    "mention_count": e.mentions.len(),
+                    "documents": docs,
+                })
+            })
+            .collect();
+        let quotes: Vec<Value> = self
+            .quotes
+            .iter()
+            .map(|q| {
+                let d = &self.documents[q.span.doc];
+                let speaker = match &q.speaker {
+                    Some(SpeakerRef::Entity(e)) => Value::String(self.entities[*e].id.clone()),
+                    _ => Value::Null,
+                };
+                json!({
+                    "text": q.text,
+                    "speaker": speaker,
+                    "speaker_name": q.speaker_name,
+                    "document": d.id,
+                    "line": d.line_of(q.span.range.start),
+                    "start": d.line_map.file_offset(q.span.range.start),
+                    "end": d.line_map.file_offset(q.span.range.end),
+                })
+            })
+            .collect();
+        let skipped: Vec<Value> = self
+            .skipped
+            .iter()
+            .map(|s| json!({"path": s.path.to_string_lossy(), "reason": s.reason}))
+            .collect();
+        json!({
+            "documents": documents,
+            "entities": entities,
+            "quotes": quotes,
+            "skipped": skipped,
+        })
+    }
+}
+
+// TEMPORARY until source::load lands (helper 1 owns source.rs).
+fn load_sources(options: &CorpusOptions) -> Loaded {
+    let mut loaded = Loaded::default();
+    if options.include_embedded {
+        loaded.files.extend(source::embedded());
+    }
+    for dir in &options.folders {
+        let l = source::load_dir(dir, &options.load);
+        loaded.files.extend(l.files);
+        loaded.skipped.extend(l.skipped);
+        loaded.warnings.extend(l.warnings);
+    }
+    loaded
+}
+
+fn groups_weight(
+    order: &[usize],
+    groups: &[entities::Group],
+    sightings: &[Sighting<'_>],
+) -> Vec<usize> {
+    order
+        .iter()
+        .map(|&g| {
+            groups[g]
+                .sightings
+                .iter()
+                .filter(|&&s| !sightings[s].boilerplate)
+                .count()
+                * 4
+                + groups[g].sightings.len()
+        })
+        .collect()
+}
+
+/// A person's surname finds them in a draft even where the sources always
+/// give the full name ("Kowalczyk" for "Anna Kowalczyk"), unless two people
+/// share it or it is an ordinary capitalised word.
+fn add_surname_aliases(entities: &mut [Entity]) {
+    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    for (i, e) in entities.iter().enumerate() {
+        taken.insert(fold::name_key(&e.name));
+        for a in &e.aliases {
+            taken.insert(fold::name_key(a));
+        }
+        if e.kind != EntityKind::Person {
+            continue;
+        }
+        let words: Vec<&str> = e.name.split_whitespace().collect();
+        if words.len() >= 2 {
+            if let Some(last) = words.last() {
+                owners.entry(last.to_string()).or_default().push(i);
+            }
+        }
+    }
+    for (surname, people) in owners {
+        if people.len() != 1
+            || taken.contains(&fold::name_key(&surname))
+            || surname.chars().count() < 3
+            || lexicon::is_non_name(&surname)
+            || lexicon::is_given_name(&surname)
+            || !surname.chars().next().is_some_and(char::is_uppercase)
+        {
+            continue;
+        }
+        entities[people[0]].aliases.push(surname);
+    }
+}
+
+/// Roles of a person from every mention outside boilerplate, each once,
+/// in corpus order.
+fn find_roles(entity: &Entity, documents: &[Document], read: &[ReadDocument]) -> Vec<Role> {
+    if entity.kind != EntityKind::Person {
+        return Vec::new();
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for m in &entity.mentions {
+        if m.boilerplate {
+            continue;
+        }
+        let doc = &documents[m.span.doc];
+        let text = &doc.text;
+        let Some(s) = doc.sentence_at(m.span.range.start) else {
+            continue;
+        };
+        let sentence = doc.sentences[s].range.clone();
+        let mut found: Vec<Range<usize>> = Vec::new();
+        found.extend(roles::title_before(
+            text,
+            m.span.range.clone(),
+            sentence.clone(),
+        ));
+        found.extend(roles::appositive_after(
+            text,
+            m.span.range.clone(),
+            sentence.clone(),
+        ));
+        found.extend(roles::served_as(
+            text,
+            m.span.range.clone(),
+            sentence.clone(),
+        ));
+        found.extend(roles::byline_role_after(text, m.span.range.clone()));
+        // The recognizer may have seen a title the role reader did not.
+        if found.is_empty() {
+            if let Some(title) = read[m.span.doc]
+                .names
+                .iter()
+                .find(|n| n.range == m.span.range)
+                .and_then(|n| n.title.clone())
+            {
+                found.push(title);
+            }
+        }
+        for r in found {
+            let Some(t) = text.get(r.clone()) else {
+                continue;
+            };
+            let t = fold::fold_name(t);
+            if seen.insert(t.to_lowercase()) {
+                out.push(Role {
+                    text: t,
+                    span: Span {
+                        doc: m.span.doc,
+                        range: r,
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+fn resolve_quotes(
+    read: &[ReadDocument],
+    documents: &[Document],
+    sighting_entity: &HashMap<(DocId, usize), EntityId>,
+    hits: &[Vec<name_index::NameHit>],
+) -> Vec<Quote> {
+    let mut out = Vec::new();
+    for (d, r) in read.iter().enumerate() {
+        let doc = &documents[d];
+        for q in &r.quotes {
+            let Some(text) = doc.text.get(q.range.clone()) else {
+                continue;
+            };
+            let (speaker, speaker_name) = match &q.speaker {
+                Some(SpeakerCue::Name(i)) => match r.names.get(*i) {
+                    Some(span) => {
+                        let entity = sighting_entity
+                            .get(&(d, span.range.start))
+                            .copied()
+                            .or_else(|| {
+                                hits[d]
+                                    .iter()
+                                    .find(|h| {
+                                        h.range.start <= span.range.start
+                                            && span.range.end <= h.range.end
+                                    })
+                                    .map(|h| h.entity)
+                            });
+                        let name = doc.text.get(span.range.clone()).map(fold::fold_name);
+                        (entity.map(SpeakerRef::Entity), name)
+                    }
+                    None => (None, None),
+                },
+                Some(SpeakerCue::Descriptive(range)) => {
+                    let name = doc.text.get(range.clone()).map(fold::fold_name);
+                    (name.clone().map(SpeakerRef::Descriptive), name)
+                }
+                None => (None, None),
+            };
+            out.push(Quote {
+                text: text.to_string(),
+                span: Span {
+                    doc: d,
+                    range: q.range.clone(),
+                },
+                speaker,
+                speaker_name,
+                sentence: q.sentence.clone(),
+                boilerplate: doc.is_boilerplate(q.range.start),
+            });
+        }
+    }
+    out
+}
+
+/// "Anna Kowalczyk" → "anna-kowalczyk"; accents kept, punctuation dropped.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') && (c.is_whitespace() || c == '-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("entity");
+    }
+    out
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let mut id = base.to_string();
+    let mut n = 2;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_readable_and_unique() {
+        assert_eq!(slug("Anna Kowalczyk"), "anna-kowalczyk");
+        assert_eq!(slug("U.S."), "us");
+        assert_eq!(slug("Józef O’Neill"), "józef-oneill");
+        let mut used = HashSet::new();
+        assert_eq!(unique_id("a", &mut used), "a");
+        assert_eq!(unique_id("a", &mut used), "a-2");
+    }
+}

@@ -1,0 +1,156 @@
+//! Folding text for name look-ups: the same name can be written with a
+//! curly or straight apostrophe, with dots or without ("U.S." / "US"), and
+//! broken across a line inside a paragraph. Folding maps all of those to one
+//! spelling and remembers where each folded byte came from.
+
+/// Text folded for matching, with a map back to the original.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    pub text: String,
+    /// For each byte of `text`, the byte offset in the original it came from.
+    origin: Vec<usize>,
+    /// Length of the original text.
+    original_len: usize,
+}
+
+impl Folded {
+    /// Fold `text`: runs of white space (including single line breaks, but
+    /// not blank lines) become one space; apostrophe look-alikes become `'`.
+    /// A blank line is kept as `\n` so names never match across paragraphs.
+    pub fn new(text: &str) -> Folded {
+        let mut out = String::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len());
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c.is_whitespace() {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, n)) = chars.peek() {
+                    if !n.is_whitespace() {
+                        break;
+                    }
+                    end = j + n.len_utf8();
+                    chars.next();
+                }
+                let run = &text[i..end];
+                // "\r\n" is one line break.
+                let breaks = run.matches('\n').count() + run.matches('\r').count()
+                    - run.matches("\r\n").count();
+                out.push(if breaks >= 2 { '\n' } else { ' ' });
+                origin.push(i);
+                continue;
+            }
+            let folded = fold_char(c);
+            let start = out.len();
+            out.push(folded);
+            origin.extend(std::iter::repeat_n(i, out.len() - start));
+        }
+        Folded {
+            text: out,
+            origin,
+            original_len: text.len(),
+        }
+    }
+
+    /// Original byte range for a range of the folded text.
+    pub fn original(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let start = self
+            .origin
+            .get(range.start)
+            .copied()
+            .unwrap_or(self.original_len);
+        let end = if range.end == 0 {
+            start
+        } else {
+            match self.origin.get(range.end - 1) {
+                Some(&o) => o + 1,
+                None => self.original_len,
+            }
+        };
+        start..end
+    }
+}
+
+/// Fold one character: apostrophes and their look-alikes become `'`.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02B9}' | '\u{2032}' | '`' => '\'',
+        '\u{2010}' | '\u{2011}' => '-',
+        _ => c,
+    }
+}
+
+/// Fold a short name the same way text is folded (no offsets kept).
+pub fn fold_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(fold_char(c));
+    }
+    out
+}
+
+/// A key under which spellings of one name meet: folded, without dots,
+/// without a leading "the". "U.S." and "US" share a key; so do "O’Brien"
+/// and "O'Brien".
+pub fn name_key(name: &str) -> String {
+    let folded = fold_name(name);
+    let trimmed = folded
+        .strip_prefix("the ")
+        .or_else(|| folded.strip_prefix("The "))
+        .unwrap_or(&folded);
+    trimmed.chars().filter(|&c| c != '.').collect()
+}
+
+/// End of the character that contains or starts at `offset` in `original`,
+/// fixed up so a mapped range never ends inside a multi-byte character.
+pub fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset < text.len() && !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset.min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_line_breaks_inside_a_paragraph_but_not_blank_lines() {
+        let text = "Anna\r\nKowalczyk met\n\nJózef";
+        let f = Folded::new(text);
+        assert_eq!(f.text, "Anna Kowalczyk met\nJózef");
+        let start = f.text.find("Józef").unwrap();
+        let r = f.original(start..f.text.len());
+        assert_eq!(&text[r], "Józef");
+        let r = f.original(0..14);
+        assert_eq!(&text[r], "Anna\r\nKowalczyk");
+    }
+
+    #[test]
+    fn apostrophes_fold_and_map_back_over_multibyte_chars() {
+        let text = "O’Brien’s 👩‍💻 Dunneʼs";
+        let f = Folded::new(text);
+        assert!(f.text.starts_with("O'Brien's"));
+        let s = f.text.find("Dunne").unwrap();
+        let r = f.original(s..s + "Dunne's".len());
+        assert_eq!(&text[r], "Dunneʼs");
+        let r = f.original(0..7);
+        assert_eq!(&text[r], "O’Brien");
+    }
+
+    #[test]
+    fn name_keys_meet_across_spellings() {
+        assert_eq!(name_key("U.S."), name_key("US"));
+        assert_eq!(name_key("the Fisheries Board"), name_key("Fisheries Board"));
+        assert_eq!(name_key("O’Neill"), name_key("O'Neill"));
+        assert_ne!(name_key("Anna Nowak"), name_key("Anna Nowakowska"));
+    }
+}
