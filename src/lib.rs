@@ -2,6 +2,7 @@
 
 pub mod corpus;
 pub mod lexicon;
+pub mod analysis;
 pub mod config;
 pub mod document;
 pub mod server;

@@ -103,7 +103,7 @@ fn read_document(file: SourceFile) -> ReadDocument {
 impl Corpus {
     /// Load the configured sources and build the knowledge base.
     pub fn load(options: &CorpusOptions) -> Corpus {
-        let loaded = load_sources(options);
+        let loaded = source::load(&options.folders, options.include_embedded, &options.load);
         Corpus::build(loaded)
     }
 
@@ -302,21 +302,6 @@ impl Corpus {
             "skipped": skipped,
         })
     }
-}
-
-// TEMPORARY until source::load lands (helper 1 owns source.rs).
-fn load_sources(options: &CorpusOptions) -> Loaded {
-    let mut loaded = Loaded::default();
-    if options.include_embedded {
-        loaded.files.extend(source::embedded());
-    }
-    for dir in &options.folders {
-        let l = source::load_dir(dir, &options.load);
-        loaded.files.extend(l.files);
-        loaded.skipped.extend(l.skipped);
-        loaded.warnings.extend(l.warnings);
-    }
-    loaded
 }
 
 fn groups_weight(

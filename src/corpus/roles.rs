@@ -145,6 +145,12 @@ pub fn title_before(
     has_role.then_some(first..last)
 }
 
+/// A word that names a role ("Director", "spokeswoman", "operative"), not
+/// counting honorifics such as "Mr.".
+pub fn is_role_word(word: &str) -> bool {
+    is_role_noun(word) && !is_honorific(word)
+}
+
 fn is_honorific(word: &str) -> bool {
     matches!(
         word.trim_end_matches('.'),

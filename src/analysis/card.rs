@@ -1,0 +1,344 @@
+//! Hover cards: what the sources say about an entity, as short Markdown a
+//! writer can scan — who it is (with the line that says so), other names,
+//! which sources mention it, what it is quoted saying, links to the lines.
+//! Every piece of source text is escaped so it renders as plain text.
+
+use std::fmt::Write;
+
+use crate::corpus::{Corpus, DocId, Entity, EntityId, EntityKind, SpeakerRef};
+
+/// Where a card's links point: a URI for a document at a 1-based line.
+pub trait Links {
+    fn link(&self, corpus: &Corpus, doc: DocId, line: usize) -> Option<String>;
+}
+
+/// Links to files on disk by path; embedded documents get no link.
+pub struct FileLinks;
+
+impl Links for FileLinks {
+    fn link(&self, corpus: &Corpus, doc: DocId, line: usize) -> Option<String> {
+        let d = corpus.documents.get(doc)?;
+        if d.embedded {
+            return None;
+        }
+        let path = std::fs::canonicalize(&d.path).ok()?;
+        Some(format!("{}#L{line}", file_uri(&path)))
+    }
+}
+
+/// A `file://` URI for an absolute path, percent-encoding what must be.
+pub fn file_uri(path: &std::path::Path) -> String {
+    let mut out = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+/// Escape text taken from a source so Markdown renders it literally: no
+/// links, images, HTML, code spans, emphasis or headings can be injected.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' | '{' | '}'
+            | '+' | '-' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' | '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    // Bare URIs such as `command:` or `https:` lose their colon's power.
+    out.replace("://", ":\u{200B}//")
+        .replace("command:", "command\u{200B}:")
+}
+
+/// Shorten to at most `max` characters on a word boundary, with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// A short citation: "title (doc-id:line)".
+fn cite(corpus: &Corpus, doc: DocId, line: usize) -> String {
+    let d = &corpus.documents[doc];
+    match &d.title {
+        Some(t) if !t.is_empty() => {
+            format!("*{}* ({}:{line})", escape_markdown(&shorten(t, 48)), d.id)
+        }
+        _ => format!("({}:{line})", d.id),
+    }
+}
+
+/// The short form of a document id used inside a card ("000" for
+/// "000_a1fd…"), falling back to the whole id.
+fn short_id(id: &str) -> &str {
+    match id.split_once('_') {
+        Some((head, _)) if !head.is_empty() && head.len() <= 8 => head,
+        _ => id,
+    }
+}
+
+/// The hover card for an entity.
+pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> String {
+    let e = &corpus.entities[entity];
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "**{}** · {}",
+        escape_markdown(&e.name),
+        e.kind.as_str()
+    );
+    for role in e.roles.iter().take(3) {
+        let line = corpus.documents[role.span.doc].line_of(role.span.range.start);
+        let _ = writeln!(
+            out,
+            "{} — {}  ",
+            escape_markdown(&role.text),
+            cite(corpus, role.span.doc, line)
+        );
+    }
+    out.push('\n');
+
+    let docs = e.documents();
+    let total = corpus.documents.len();
+    let mut line = if docs.len() == 1 {
+        format!("Mentioned in 1 of {total} sources")
+    } else {
+        format!("Mentioned in {} of {total} sources", docs.len())
+    };
+    let listed: Vec<String> = docs
+        .iter()
+        .take(5)
+        .map(|&d| short_id(&corpus.documents[d].id).to_string())
+        .collect();
+    if !listed.is_empty() {
+        let _ = write!(
+            line,
+            " ({}{})",
+            listed.join(", "),
+            if docs.len() > 5 { ", …" } else { "" }
+        );
+    }
+    if !e.aliases.is_empty() {
+        let aliases: Vec<String> = e
+            .aliases
+            .iter()
+            .take(6)
+            .map(|a| escape_markdown(a))
+            .collect();
+        let _ = write!(line, " · also: {}", aliases.join(", "));
+    }
+    if e.only_in_boilerplate() {
+        line.push_str(" · only in page furniture (sign-ups, related links)");
+    }
+    let _ = writeln!(out, "{line}");
+
+    if matches!(e.kind, EntityKind::Agency | EntityKind::Outlet) {
+        let tied = tied_people(corpus, e);
+        if !tied.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nPeople tied to it in the sources: {}",
+                tied.join(", ")
+            );
+        }
+    }
+
+    let quotes: Vec<_> = corpus.quotes_by(entity).take(3).collect();
+    if !quotes.is_empty() {
+        out.push('\n');
+        for q in quotes {
+            let d = &corpus.documents[q.span.doc];
+            let line = d.line_of(q.span.range.start);
+            let _ = writeln!(
+                out,
+                "> “{}” — {}:{line}  ",
+                escape_markdown(&shorten(&q.text, 140)),
+                short_id(&d.id)
+            );
+        }
+    }
+
+    if let Some(first) = e
+        .roles
+        .first()
+        .map(|r| &r.span)
+        .or_else(|| e.mentions.iter().find(|m| !m.boilerplate).map(|m| &m.span))
+    {
+        let line = corpus.documents[first.doc].line_of(first.range.start);
+        if let Some(uri) = links.link(corpus, first.doc, line) {
+            let _ = writeln!(out, "\n[Open source]({uri})");
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// People the sources describe by their tie to an organisation without
+/// naming them ("a former <org> operative"), and named people whose role
+/// names it, each with its line.
+fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
+    let mut out = Vec::new();
+    let names: Vec<&str> = std::iter::once(e.name.as_str())
+        .chain(e.aliases.iter().map(String::as_str))
+        .collect();
+    for q in &corpus.quotes {
+        if let Some(SpeakerRef::Descriptive(who)) = &q.speaker {
+            if names.iter().any(|n| contains_word(who, n)) {
+                let d = &corpus.documents[q.span.doc];
+                out.push(format!(
+                    "{} ({}:{})",
+                    escape_markdown(who),
+                    short_id(&d.id),
+                    d.line_of(q.span.range.start)
+                ));
+            }
+        }
+    }
+    for m in e.mentions.iter().filter(|m| !m.boilerplate) {
+        let d = &corpus.documents[m.span.doc];
+        if let Some(phrase) = described_person_around(&d.text, m.span.range.clone()) {
+            let entry = format!(
+                "{} ({}:{})",
+                escape_markdown(&phrase),
+                short_id(&d.id),
+                d.line_of(m.span.range.start)
+            );
+            if !out.iter().any(|o| o.starts_with(&escape_markdown(&phrase))) {
+                out.push(entry);
+            }
+        }
+    }
+    for (i, other) in corpus.entities.iter().enumerate() {
+        if other.kind != EntityKind::Person {
+            continue;
+        }
+        if let Some(role) = other
+            .roles
+            .iter()
+            .find(|r| names.iter().any(|n| contains_word(&r.text, n)))
+        {
+            let d = &corpus.documents[role.span.doc];
+            out.push(format!(
+                "{}, {} ({}:{})",
+                escape_markdown(&corpus.entities[i].name),
+                escape_markdown(&role.text),
+                short_id(&d.id),
+                d.line_of(role.span.range.start)
+            ));
+        }
+    }
+    out.truncate(5);
+    out
+}
+
+fn contains_word(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// "a former <org> operative", "A former senior official at … <org>": an
+/// unnamed person described through the organisation mentioned at `name`.
+fn described_person_around(text: &str, name: std::ops::Range<usize>) -> Option<String> {
+    // Back to an article within eight words, on the same clause.
+    let before = &text[..name.start];
+    let clause_start = before
+        .rfind([',', '.', ';', ':', '“', '”', '"', '\n'])
+        .map_or(0, |i| i + 1);
+    let window = &text[clause_start..name.start];
+    let words: Vec<&str> = window.split_whitespace().collect();
+    let art = words
+        .iter()
+        .rposition(|w| matches!(w.to_lowercase().as_str(), "a" | "an" | "one"))?;
+    if words.len() - art > 9 {
+        return None;
+    }
+    let start = clause_start + window.find(&format!("{} ", words[art]))?;
+    // Forward over at most two words to a role noun ("operative").
+    let after = &text[name.end..];
+    let mut end = name.end;
+    let mut has_role = words[art..]
+        .iter()
+        .any(|w| crate::corpus::roles::is_role_word(w));
+    for w in after.split_whitespace().take(2) {
+        let bare = w.trim_end_matches([',', '.', ';', ':']);
+        if crate::corpus::roles::is_role_word(bare) {
+            end = name.end + after.find(bare)? + bare.len();
+            has_role = true;
+            break;
+        }
+        if bare.len() != w.len() {
+            break;
+        }
+    }
+    if !has_role {
+        return None;
+    }
+    let phrase = text.get(start..end)?;
+    Some(phrase.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_defuses_links_html_and_commands() {
+        let s = escape_markdown("[click](command:rm) <img src=x> `code` **bold**");
+        assert!(!s.contains("]("), "{s}");
+        assert!(!s.contains('<'), "{s}");
+        assert!(!s.contains("command:"), "{s}");
+        assert!(s.contains("\\`code\\`"), "{s}");
+    }
+
+    #[test]
+    fn shorten_cuts_on_a_word() {
+        assert_eq!(shorten("one two three four", 9), "one two…");
+        assert_eq!(shorten("short", 9), "short");
+        assert_eq!(shorten("Zürich’s 👩‍💻 harbour", 100), "Zürich’s 👩‍💻 harbour");
+    }
+
+    #[test]
+    fn described_people_around_an_organisation() {
+        let t = "It was written by a former Harbour Board operative, they said.";
+        let s = t.find("Harbour Board").unwrap();
+        let r = s..s + "Harbour Board".len();
+        assert_eq!(
+            described_person_around(t, r).as_deref(),
+            Some("a former Harbour Board operative")
+        );
+        let t = "A senior official at the Harbour Board said no.";
+        let s = t.find("Harbour Board").unwrap();
+        assert_eq!(
+            described_person_around(t, s..s + 13).as_deref(),
+            Some("A senior official at the Harbour Board")
+        );
+        let t = "He met the Harbour Board today.";
+        let s = t.find("Harbour Board").unwrap();
+        assert_eq!(described_person_around(t, s..s + 13), None);
+    }
+}
