@@ -1,0 +1,507 @@
+//! The server's shared state and the work that outlives a single message:
+//! debounced checks, corpus builds, settings layering, file watching.
+//!
+//! Locks are `std::sync` and are never held across an `.await`: tower-lsp
+//! runs handlers concurrently, and document edits must land in the order
+//! the editor sent them, so they are applied before a handler first yields.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{Duration, Instant};
+
+use tower_lsp::lsp_types::{
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, MessageType, OneOf,
+    Registration, RelativePattern, Unregistration, Url,
+};
+use tower_lsp::Client;
+
+use crate::config::{Settings, SettingsLayer, PROJECT_FILE};
+use crate::document::{Document, DocumentStore, PositionEncoding};
+use crate::server::backend::{Backend, Finding};
+use crate::server::capabilities::ClientSupport;
+use crate::server::progress::WorkDone;
+use crate::server::to_proto;
+use crate::server::ServerOptions;
+
+/// Locks a mutex, shrugging off poisoning: a panic elsewhere must not take
+/// the whole server down with it.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn read<T: Clone>(lock: &RwLock<T>) -> T {
+    lock.read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
+}
+
+fn write<T>(lock: &RwLock<T>, value: T) {
+    *lock
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = value;
+}
+
+/// What `initialize` settled.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    pub encoding: PositionEncoding,
+    pub root: Option<PathBuf>,
+    pub support: ClientSupport,
+}
+
+/// The settings layers below the effective [`Settings`].
+#[derive(Debug, Default)]
+struct Layers {
+    project: SettingsLayer,
+    editor: SettingsLayer,
+    /// The last project-file error shown, so it is shown once, not on
+    /// every reload.
+    shown_project_error: Option<String>,
+}
+
+/// The last findings published for a document, for code actions.
+struct Published {
+    version: i32,
+    findings: Vec<Finding>,
+}
+
+pub struct State {
+    pub client: Client,
+    pub backend: Arc<dyn Backend>,
+    options: ServerOptions,
+    pub docs: Mutex<DocumentStore>,
+    session: RwLock<Session>,
+    layers: Mutex<Layers>,
+    settings: RwLock<Arc<Settings>>,
+    /// Latest scheduled check per document; an older one seeing a newer
+    /// number gives way.
+    pending_checks: Mutex<HashMap<String, u64>>,
+    next_check: AtomicU64,
+    published: Mutex<HashMap<String, Published>>,
+    /// Held for the whole of a build, so builds never overlap.
+    build_lock: tokio::sync::Mutex<()>,
+    /// A build is waiting for the lock; further requests join it.
+    build_queued: AtomicBool,
+    builds: AtomicU64,
+    watch_registration: Mutex<Option<String>>,
+}
+
+impl State {
+    pub fn new(client: Client, options: ServerOptions) -> State {
+        let state = State {
+            client,
+            backend: options.backend.clone(),
+            options,
+            docs: Mutex::new(DocumentStore::new()),
+            session: RwLock::new(Session::default()),
+            layers: Mutex::new(Layers::default()),
+            settings: RwLock::new(Arc::new(Settings::default())),
+            pending_checks: Mutex::new(HashMap::new()),
+            next_check: AtomicU64::new(0),
+            published: Mutex::new(HashMap::new()),
+            build_lock: tokio::sync::Mutex::new(()),
+            build_queued: AtomicBool::new(false),
+            builds: AtomicU64::new(0),
+            watch_registration: Mutex::new(None),
+        };
+        state.recompute_settings();
+        state
+    }
+
+    pub fn session(&self) -> Session {
+        read(&self.session)
+    }
+
+    pub fn set_session(&self, session: Session) {
+        write(&self.session, session);
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        self.session().encoding
+    }
+
+    pub fn settings(&self) -> Arc<Settings> {
+        read(&self.settings)
+    }
+
+    /// A snapshot of an open document.
+    pub fn document(&self, uri: &Url) -> Option<Document> {
+        lock(&self.docs).get(uri.as_str()).cloned()
+    }
+
+    /// Logs to stderr and to the editor's output (`window/logMessage`);
+    /// never stdout, which carries the protocol.
+    pub fn log(&self, level: MessageType, message: String) {
+        eprintln!("dossier: {message}");
+        let client = self.client.clone();
+        tokio::spawn(async move { client.log_message(level, message).await });
+    }
+
+    // ---- settings ----
+
+    /// Rebuilds the effective settings from the layers and the command line.
+    fn recompute_settings(&self) -> (Arc<Settings>, Arc<Settings>) {
+        let root = self.session().root;
+        let mut settings = {
+            let layers = lock(&self.layers);
+            Settings::layered(root.as_deref(), &[&layers.project, &layers.editor])
+        };
+        // Command-line folders add to the configured ones; they were
+        // resolved against the working directory when the server started.
+        for dir in &self.options.corpus {
+            if !settings.corpus.contains(dir) {
+                settings.corpus.push(dir.clone());
+            }
+        }
+        if self.options.no_default_corpus {
+            settings.include_default_corpus = false;
+        }
+        let new = Arc::new(settings);
+        let old = self.settings();
+        write(&self.settings, new.clone());
+        (old, new)
+    }
+
+    /// Replaces the editor's layer (initializationOptions, pushed or pulled
+    /// configuration). A malformed value is reported and leaves the old
+    /// layer in place.
+    pub fn set_editor_settings(&self, value: &serde_json::Value) -> bool {
+        match SettingsLayer::from_json(value) {
+            Ok(layer) => {
+                lock(&self.layers).editor = layer;
+                true
+            }
+            Err(err) => {
+                let message = format!("ignoring invalid Dossier settings from the editor: {err}");
+                self.log(MessageType::WARNING, message.clone());
+                let client = self.client.clone();
+                tokio::spawn(
+                    async move { client.show_message(MessageType::WARNING, message).await },
+                );
+                false
+            }
+        }
+    }
+
+    /// Re-reads `dossier.toml`. A broken file falls back to defaults and is
+    /// shown to the writer once per distinct error.
+    pub fn load_project_file(&self) {
+        let Some(root) = self.session().root else {
+            return;
+        };
+        let result = SettingsLayer::from_project_file(&root);
+        let mut layers = lock(&self.layers);
+        match result {
+            Ok(layer) => {
+                layers.project = layer;
+                layers.shown_project_error = None;
+            }
+            Err(err) => {
+                layers.project = SettingsLayer::default();
+                if layers.shown_project_error.as_ref() != Some(&err) {
+                    layers.shown_project_error = Some(err.clone());
+                    let message = format!("{PROJECT_FILE} has an error, using defaults: {err}");
+                    self.log(MessageType::WARNING, message.clone());
+                    let client = self.client.clone();
+                    tokio::spawn(async move {
+                        client.show_message(MessageType::WARNING, message).await
+                    });
+                }
+            }
+        }
+    }
+
+    /// Recomputes settings after a layer changed and reacts: a different
+    /// corpus means re-watching and rebuilding; anything else re-checks the
+    /// open documents.
+    pub async fn settings_changed(self: &Arc<Self>) {
+        let (old, new) = self.recompute_settings();
+        if old == new {
+            return;
+        }
+        if !old.same_corpus(&new) {
+            self.register_watchers().await;
+            self.request_rebuild();
+        } else {
+            let backend = self.backend.clone();
+            let settings = new.clone();
+            let configured =
+                tokio::task::spawn_blocking(move || backend.configure(&settings)).await;
+            if let Err(err) = configured {
+                self.log(MessageType::ERROR, format!("configure failed: {err}"));
+            }
+            self.recheck_all(Duration::ZERO);
+        }
+    }
+
+    /// Asks the editor for the `dossier` section, when it can answer.
+    pub async fn pull_configuration(self: &Arc<Self>) {
+        if !self.session().support.pull_configuration {
+            return;
+        }
+        let item = tower_lsp::lsp_types::ConfigurationItem {
+            scope_uri: None,
+            section: Some("dossier".to_string()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(values) => {
+                if let Some(value) = values.first().filter(|v| !v.is_null()) {
+                    self.set_editor_settings(value);
+                }
+            }
+            Err(err) => self.log(
+                MessageType::WARNING,
+                format!("workspace/configuration failed: {err}"),
+            ),
+        }
+    }
+
+    /// Whether a changed file is the project's settings file.
+    pub fn is_project_file(&self, path: &Path) -> bool {
+        match self.session().root {
+            Some(root) => path == root.join(PROJECT_FILE),
+            None => false,
+        }
+    }
+
+    // ---- checking ----
+
+    /// Re-checks a document after `delay`, unless another edit comes first.
+    pub fn schedule_check(self: &Arc<Self>, uri: Url, delay: Duration) {
+        let ticket = self.next_check.fetch_add(1, Ordering::Relaxed) + 1;
+        lock(&self.pending_checks).insert(uri.as_str().to_string(), ticket);
+        let state = self.clone();
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let latest = lock(&state.pending_checks).get(uri.as_str()).copied();
+            if latest != Some(ticket) {
+                return;
+            }
+            state.check(uri).await;
+        });
+    }
+
+    /// Re-checks every open document.
+    pub fn recheck_all(self: &Arc<Self>, delay: Duration) {
+        let uris: Vec<String> = lock(&self.docs).uris().map(str::to_string).collect();
+        for uri in uris {
+            if let Ok(uri) = Url::parse(&uri) {
+                self.schedule_check(uri, delay);
+            }
+        }
+    }
+
+    pub fn check_delay(&self) -> Duration {
+        self.options.check_delay
+    }
+
+    /// Checks a snapshot and publishes the findings tagged with its version,
+    /// unless the document changed meanwhile (a newer check is on its way).
+    async fn check(self: Arc<Self>, uri: Url) {
+        let Some(doc) = self.document(&uri) else {
+            return;
+        };
+        let settings = self.settings();
+        let findings = if settings.checks_language(doc.language_id()) {
+            let backend = self.backend.clone();
+            let text = doc.text();
+            let language = doc.language_id().to_string();
+            match tokio::task::spawn_blocking(move || backend.check(&text, &language)).await {
+                Ok(findings) => findings,
+                Err(err) => {
+                    self.log(MessageType::ERROR, format!("check of {uri} failed: {err}"));
+                    return;
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let current = self.document(&uri).map(|d| d.version());
+        if current != Some(doc.version()) {
+            return;
+        }
+        let encoding = self.encoding();
+        let state = self.clone();
+        let convert_uri = uri.clone();
+        let convert_doc = doc.clone();
+        let converted = tokio::task::spawn_blocking(move || {
+            let open = |u: &Url| state.document(u);
+            let mut locator =
+                to_proto::Locator::new(encoding, &open).with_draft(&convert_uri, &convert_doc);
+            let mut kept = Vec::new();
+            let mut diagnostics = Vec::new();
+            for finding in findings {
+                let level = settings.rule_level(&finding.code);
+                if let Some(severity) = to_proto::severity(&finding, level) {
+                    diagnostics.push(to_proto::diagnostic(
+                        &convert_doc,
+                        &finding,
+                        severity,
+                        &mut locator,
+                        encoding,
+                    ));
+                    kept.push(finding);
+                }
+            }
+            (kept, diagnostics)
+        })
+        .await;
+        let Ok((kept, diagnostics)) = converted else {
+            return;
+        };
+        lock(&self.published).insert(
+            uri.as_str().to_string(),
+            Published {
+                version: doc.version(),
+                findings: kept,
+            },
+        );
+        self.client
+            .publish_diagnostics(uri, diagnostics, Some(doc.version()))
+            .await;
+    }
+
+    /// Findings last published for this version of the document.
+    pub fn findings(&self, uri: &Url, version: i32) -> Vec<Finding> {
+        match lock(&self.published).get(uri.as_str()) {
+            Some(p) if p.version == version => p.findings.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Forgets a closed document's pending check and findings.
+    pub fn forget(&self, uri: &Url) {
+        lock(&self.pending_checks).remove(uri.as_str());
+        lock(&self.published).remove(uri.as_str());
+    }
+
+    // ---- corpus ----
+
+    /// Starts a corpus build on a blocking thread, or joins one already
+    /// waiting to start.
+    pub fn request_rebuild(self: &Arc<Self>) {
+        if self.build_queued.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move { state.rebuild().await });
+    }
+
+    async fn rebuild(self: Arc<Self>) {
+        let _building = self.build_lock.lock().await;
+        self.build_queued.store(false, Ordering::SeqCst);
+        let settings = self.settings();
+        let number = self.builds.fetch_add(1, Ordering::Relaxed) + 1;
+        let support = self.session().support;
+        let mut progress = WorkDone::begin(
+            &self.client,
+            support.work_done_progress,
+            format!("dossier/corpus/{number}"),
+            "Reading sources",
+        )
+        .await;
+        let (sender, mut reports) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+        let backend = self.backend.clone();
+        let started = Instant::now();
+        let job = tokio::task::spawn_blocking(move || {
+            // The sender lives in this closure, so the report stream ends
+            // when the build returns.
+            let report = move |done: usize, total: usize| {
+                let _ = sender.send((done, total));
+            };
+            backend.configure(&settings);
+            backend.build(&settings, &report)
+        });
+        while let Some((done, total)) = reports.recv().await {
+            progress.report(done, total).await;
+        }
+        let summary = match job.await {
+            Ok(summary) => summary,
+            Err(err) => {
+                self.log(MessageType::ERROR, format!("reading sources failed: {err}"));
+                progress.end("failed".to_string()).await;
+                return;
+            }
+        };
+        let elapsed = started.elapsed().as_millis();
+        self.log(
+            MessageType::INFO,
+            format!("sources read in {elapsed} ms: {summary}"),
+        );
+        progress.end(summary).await;
+        self.recheck_all(Duration::ZERO);
+    }
+
+    /// Watches the corpus folders and the project file, replacing an earlier
+    /// registration, when the editor can watch files for us.
+    pub async fn register_watchers(self: &Arc<Self>) {
+        let session = self.session();
+        if !session.support.watch_files {
+            return;
+        }
+        let settings = self.settings();
+        let mut watchers: Vec<FileSystemWatcher> = settings
+            .corpus
+            .iter()
+            .map(|dir| FileSystemWatcher {
+                glob_pattern: folder_glob(dir, session.support.relative_patterns),
+                kind: None,
+            })
+            .collect();
+        watchers.push(FileSystemWatcher {
+            glob_pattern: GlobPattern::String(format!("**/{PROJECT_FILE}")),
+            kind: None,
+        });
+        let Ok(options) =
+            serde_json::to_value(DidChangeWatchedFilesRegistrationOptions { watchers })
+        else {
+            return;
+        };
+        let number = self.next_check.fetch_add(1, Ordering::Relaxed);
+        let id = format!("dossier/watch/{number}");
+        let old = lock(&self.watch_registration).replace(id.clone());
+        if let Some(old) = old {
+            let _ = self
+                .client
+                .unregister_capability(vec![Unregistration {
+                    id: old,
+                    method: "workspace/didChangeWatchedFiles".to_string(),
+                }])
+                .await;
+        }
+        let registered = self
+            .client
+            .register_capability(vec![Registration {
+                id,
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: Some(options),
+            }])
+            .await;
+        if let Err(err) = registered {
+            self.log(
+                MessageType::WARNING,
+                format!("could not watch the source folders: {err}"),
+            );
+        }
+    }
+}
+
+/// Everything under a folder, as the client can best express it.
+fn folder_glob(dir: &Path, relative: bool) -> GlobPattern {
+    if relative {
+        if let Ok(base) = Url::from_directory_path(dir) {
+            return GlobPattern::Relative(RelativePattern {
+                base_uri: OneOf::Right(base),
+                pattern: "**/*".to_string(),
+            });
+        }
+    }
+    let dir = dir.to_string_lossy().replace('\\', "/");
+    GlobPattern::String(format!("{}/**/*", dir.trim_end_matches('/')))
+}
