@@ -27,6 +27,68 @@ static ROLE_NOUNS: LazyLock<HashSet<&'static str>> =
 const CONNECTORS: &[&str] = &["of", "for", "and", "at", "the", "on", "in", "to", "&"];
 const ARTICLES: &[&str] = &["a", "an", "the"];
 
+/// Capitalised words that end a role phrase when met walking back from a
+/// name: pronouns, determiners, days and months ("On Monday CIA Director…").
+const STOP_CAPITALISED: &[&str] = &[
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Our",
+    "My",
+    "Your",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "But",
+    "And",
+    "Or",
+    "So",
+    "Yet",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Since",
+    "As",
+    "If",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Yesterday",
+    "Today",
+    "Tomorrow",
+    "Last",
+    "Next",
+    "Meanwhile",
+    "Also",
+    "Then",
+    "Now",
+];
+
 /// True for a word that names a role: a title ("Director", "Secretary"),
 /// or a role noun in any case ("spokeswoman", "Officer").
 fn is_role_noun(word: &str) -> bool {
@@ -101,8 +163,17 @@ pub fn title_before(
     let ws = words(text, sentence.start..name.start);
     let mut taken: Vec<Range<usize>> = Vec::new();
     for w in ws.iter().rev() {
+        let raw = &text[w.clone()];
+        // "[Israeli Prime Minister X]": an opening mark starts the role.
+        let opened = raw.starts_with(['[', '(', '“', '"', '‘']);
+        let w = if opened {
+            let skip = raw.chars().next().map_or(0, char::len_utf8);
+            w.start + skip..w.end
+        } else {
+            w.clone()
+        };
         let word = &text[w.clone()];
-        if ends_clause(word) || is_possessive(word) || taken.len() >= 14 {
+        if word.is_empty() || ends_clause(word) || is_possessive(word) || taken.len() >= 14 {
             break;
         }
         let lower = word.to_lowercase();
@@ -111,14 +182,17 @@ pub fn title_before(
         } else if CONNECTORS.contains(&word) {
             true
         } else if is_capitalised(word) {
-            !lexicon::is_non_name(word) || lexicon::is_title(word)
+            !STOP_CAPITALISED.contains(&word)
         } else {
             ROLE_WORDS.contains(lower.as_str()) || is_role_noun(word)
         };
         if !ok {
             break;
         }
-        taken.push(w.clone());
+        taken.push(w);
+        if opened {
+            break;
+        }
     }
     taken.reverse();
     // Trim connectors off both ends: "with the" and "and" are not roles.
@@ -293,6 +367,22 @@ mod tests {
             before(t, "Mara Oduya").as_deref(),
             Some("Senior Fellow at the Institute for Coastal Studies")
         );
+    }
+
+    #[test]
+    fn bracketed_and_capitalised_roles() {
+        let t = "But [Chilean Prime Minister Ana Reyes] agreed.";
+        assert_eq!(
+            before(t, "Ana Reyes").as_deref(),
+            Some("Chilean Prime Minister")
+        );
+        let t = "U.K. Home Secretary Eva Lind said";
+        assert_eq!(
+            before(t, "Eva Lind").as_deref(),
+            Some("U.K. Home Secretary")
+        );
+        let t = "On Monday Harbour Director Eva Lind said";
+        assert_eq!(before(t, "Eva Lind").as_deref(), Some("Harbour Director"));
     }
 
     #[test]
