@@ -20,10 +20,13 @@ pub mod state;
 pub mod to_proto;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::Notify;
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer, LspService, Server};
@@ -63,24 +66,38 @@ impl ServerOptions {
 }
 
 /// Serves LSP over stdin/stdout until the editor says `exit` or closes the
-/// pipe. Call from inside a tokio runtime.
-pub async fn serve_stdio(options: ServerOptions) {
-    serve(tokio::io::stdin(), tokio::io::stdout(), options).await;
+/// pipe. Call from inside a tokio runtime. Returns whether the editor asked
+/// for `shutdown` first (the LSP exit code is 0 then, 1 otherwise).
+pub async fn serve_stdio(options: ServerOptions) -> bool {
+    serve(tokio::io::stdin(), tokio::io::stdout(), options).await
 }
 
-/// [`serve_stdio`] on its own multi-threaded tokio runtime, for `main`.
-pub fn run_stdio(options: ServerOptions) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// [`serve_stdio`] on its own multi-threaded tokio runtime: what `main`
+/// calls for `dossier lsp`.
+pub fn run_stdio(options: ServerOptions) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?;
-    runtime.block_on(serve_stdio(options));
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("dossier: cannot start the language server: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clean = runtime.block_on(serve_stdio(options));
     // Background checks and builds may still be running; don't wait.
     runtime.shutdown_background();
-    Ok(())
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
-/// Serves LSP over any byte streams (stdio, or an in-memory pipe in tests).
-pub async fn serve<I, O>(input: I, output: O, mut options: ServerOptions)
+/// Serves LSP over any byte streams (stdio, or an in-memory pipe in tests)
+/// until `exit` or the end of input. Returns whether `shutdown` came first.
+pub async fn serve<I, O>(input: I, output: O, mut options: ServerOptions) -> bool
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
@@ -89,7 +106,51 @@ where
         options.corpus = options.corpus.iter().map(|dir| cwd.join(dir)).collect();
     }
     let (service, socket) = LspService::new(|client| DossierServer::new(client, options));
-    Server::new(input, output, socket).serve(service).await;
+    let watch = ExitWatch {
+        inner: service,
+        exited: Arc::new(Notify::new()),
+        shutdown: Arc::new(AtomicBool::new(false)),
+    };
+    let (exited, shutdown) = (watch.exited.clone(), watch.shutdown.clone());
+    // tower-lsp only notices `exit` when the next message arrives, so watch
+    // for it here and stop at once, as the protocol asks.
+    tokio::select! {
+        _ = Server::new(input, output, socket).serve(watch) => {}
+        _ = exited.notified() => {}
+    }
+    shutdown.load(Ordering::SeqCst)
+}
+
+/// Passes messages through to the server, noting `shutdown` and `exit`.
+struct ExitWatch<S> {
+    inner: S,
+    exited: Arc<Notify>,
+    shutdown: Arc<AtomicBool>,
+}
+
+impl<S> tower_service::Service<tower_lsp::jsonrpc::Request> for ExitWatch<S>
+where
+    S: tower_service::Service<tower_lsp::jsonrpc::Request>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: tower_lsp::jsonrpc::Request) -> S::Future {
+        match request.method() {
+            "shutdown" => self.shutdown.store(true, Ordering::SeqCst),
+            "exit" => self.exited.notify_one(),
+            _ => {}
+        }
+        self.inner.call(request)
+    }
 }
 
 /// The language server proper.
