@@ -233,6 +233,11 @@ fn report_walk_error(err: &ignore::Error, root: &Path, loaded: &mut Loaded) {
             // A dangling link to an image is no more a source than the image.
             let is_loop = reason.starts_with("symbolic link loop");
             if is_loop || source_kind(&path).is_some() || path.extension().is_none() {
+                let reason = if is_loop {
+                    reason
+                } else {
+                    plain_io_reason(&path).unwrap_or(reason)
+                };
                 skip(loaded, &path, reason);
             }
         }
@@ -240,6 +245,23 @@ fn report_walk_error(err: &ignore::Error, root: &Path, loaded: &mut Loaded) {
             .warnings
             .push(format!("{}: {}", root.display(), reason)),
     }
+}
+
+/// The walker's I/O messages repeat the path; asking the file system again
+/// gives the bare error, and lets a broken link say so.
+fn plain_io_reason(path: &Path) -> Option<String> {
+    let err = fs::metadata(path).err()?;
+    let broken_link = err.kind() == std::io::ErrorKind::NotFound
+        && fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    Some(if broken_link {
+        let target = fs::read_link(path).unwrap_or_default();
+        format!(
+            "cannot read: {err}: it is a symbolic link to {}, which does not exist",
+            target.display()
+        )
+    } else {
+        format!("cannot read: {err}")
+    })
 }
 
 /// The path an error is about and a reason in plain words.
