@@ -146,8 +146,8 @@ pub fn group(sightings: &[Sighting<'_>]) -> Vec<Group> {
                     *forms.entry(f.clone()).or_default() += n;
                 }
                 members.extend(&other.sightings);
-                for k in 0..4 {
-                    votes[k] += other.votes[k];
+                for (v, o) in votes.iter_mut().zip(other.votes) {
+                    *v += o;
                 }
             }
         }

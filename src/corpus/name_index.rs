@@ -21,19 +21,10 @@ pub struct NameHit {
 }
 
 /// The automaton and what each pattern stands for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NameIndex {
     automaton: Option<AhoCorasick>,
     entities: Vec<EntityId>,
-}
-
-impl Default for NameIndex {
-    fn default() -> Self {
-        NameIndex {
-            automaton: None,
-            entities: Vec::new(),
-        }
-    }
 }
 
 impl NameIndex {
