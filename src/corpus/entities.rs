@@ -208,13 +208,13 @@ fn merge_surnames(cands: &mut [Candidate], keys: &[String]) {
         }
         // An organisation word or an outlet vote means it is not a surname.
         let kind = cands[i].kind();
-        if matches!(kind, EntityKind::Agency | EntityKind::Outlet) && cands[i].votes[0] == 0.0 {
-            if lexicon::is_org_word(key)
+        if matches!(kind, EntityKind::Agency | EntityKind::Outlet)
+            && cands[i].votes[0] == 0.0
+            && (lexicon::is_org_word(key)
                 || lexicon::is_outlet_word(key)
-                || as_acronym(key).is_some()
-            {
-                continue;
-            }
+                || as_acronym(key).is_some())
+        {
+            continue;
         }
         if kind == EntityKind::Place && cands[i].votes[3] > cands[i].votes[0] {
             continue;
