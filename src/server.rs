@@ -230,7 +230,9 @@ impl LanguageServer for DossierServer {
         if let Some(options) = &params.initialization_options {
             self.state.set_editor_settings(options);
         }
-        self.state.settings_changed().await;
+        // No reaction yet (watchers, builds): the editor may not be sent
+        // requests before it has this answer.
+        self.state.refresh_settings();
         Ok(InitializeResult {
             capabilities: capabilities::server_capabilities(encoding),
             server_info: Some(ServerInfo {
@@ -244,7 +246,7 @@ impl LanguageServer for DossierServer {
         let state = self.state.clone();
         tokio::spawn(async move {
             state.pull_configuration().await;
-            state.settings_changed().await;
+            state.refresh_settings();
             state.register_watchers().await;
             state.request_rebuild();
         });

@@ -488,6 +488,41 @@ async fn rule_settings_apply_without_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pulled_configuration_applies_and_null_push_pulls_again() {
+    let mut client = LspClient::in_process(Arc::new(WatchedName::default()));
+    *client.configuration.lock().unwrap() = json!({ "rules": { "watched-name": "error" } });
+    let caps = json!({ "workspace": { "configuration": true } });
+    client.initialize(caps, json!({})).await;
+    client
+        .wait_method("workspace/configuration", |p| {
+            p["items"][0]["section"] == "dossier"
+        })
+        .await;
+    // The pull may land just after the document is first checked; wait for
+    // the check that reflects it.
+    client.open(URI, "markdown", 1, "Kowalczyk").await;
+    client
+        .wait_method("textDocument/publishDiagnostics", |p| {
+            p["diagnostics"][0]["code"] == "watched-name" && p["diagnostics"][0]["severity"] == 1
+        })
+        .await;
+
+    *client.configuration.lock().unwrap() = json!({ "rules": { "watched-name": "hint" } });
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": null }),
+        )
+        .await;
+    client
+        .wait_method("textDocument/publishDiagnostics", |p| {
+            p["diagnostics"][0]["code"] == "watched-name" && p["diagnostics"][0]["severity"] == 4
+        })
+        .await;
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broken_project_file_warns_once_and_defaults_apply() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("dossier.toml"), "inlay_hints = [oops\n").unwrap();
@@ -759,4 +794,39 @@ async fn closing_a_document_clears_its_diagnostics() {
         .await;
     assert_eq!(hover, Ok(Value::Null));
     client.shutdown().await;
+}
+
+/// The shipped binary over real stdio, with whatever analysis `main.rs`
+/// plugs in: the protocol must hold whatever the findings are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "enable once src/main.rs routes `dossier lsp` to dossier::server::run_stdio"]
+async fn binary_speaks_lsp_over_stdio_and_exits_cleanly() {
+    let mut client = LspClient::spawn_binary(&["lsp", "--stdio"]);
+    let caps = json!({
+        "general": { "positionEncodings": ["utf-8", "utf-16"] },
+        "window": { "workDoneProgress": true }
+    });
+    let result = client.initialize(caps, json!({})).await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2);
+    let text = "Director Ánna Kowalczyk of the Ministry of Fisheries said “we’re ready” 👩‍💻.\r\n";
+    client.open(URI, "markdown", 3, text).await;
+    let diagnostics = client.diagnostics(URI, 3).await;
+    for d in &diagnostics {
+        assert!(d["range"]["end"]["character"].as_u64().unwrap() <= text.len() as u64);
+    }
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": URI }, "position": { "line": 99, "character": 0 } }),
+        )
+        .await;
+    assert!(hover.is_ok(), "{hover:?}");
+    client.shutdown().await;
+    let mut child = client.child.take().expect("child");
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("exits after `exit`")
+        .expect("status");
+    assert!(status.success(), "{status:?}");
 }

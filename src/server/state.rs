@@ -166,6 +166,12 @@ impl State {
         (old, new)
     }
 
+    /// Recomputes the effective settings without reacting to the change:
+    /// for `initialize`, before the editor may be sent any request.
+    pub fn refresh_settings(&self) {
+        self.recompute_settings();
+    }
+
     /// Replaces the editor's layer (initializationOptions, pushed or pulled
     /// configuration). A malformed value is reported and leaves the old
     /// layer in place.
