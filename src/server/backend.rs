@@ -179,8 +179,9 @@ pub trait Backend: Send + Sync + 'static {
         String::new()
     }
 
-    /// Settings changed in a way that needs no rebuild (e.g. the attribution
-    /// style). Called before open documents are re-checked.
+    /// The current settings (e.g. the attribution style): called before
+    /// every build, and when settings change in a way that needs no rebuild,
+    /// before open documents are re-checked.
     fn configure(&self, settings: &Settings) {
         let _ = settings;
     }
