@@ -481,7 +481,7 @@ impl QuoteIndex {
                     None => return hits,
                     Some(&id) => {
                         let list = &self.postings[id as usize];
-                        if rarest.map_or(true, |best| list.len() < best.len()) {
+                        if rarest.is_none_or(|best| list.len() < best.len()) {
                             rarest = Some(list);
                         }
                     }
@@ -596,7 +596,7 @@ impl QuoteIndex {
             }
             let win: Vec<u32> = words[start..end].iter().map(|w| w.0).collect();
             if let Some((score, a, b)) = align(&qwords, &win) {
-                if best.map_or(true, |(s, ..)| score > s) {
+                if best.is_none_or(|(s, ..)| score > s) {
                     best = Some((score, t, start + a, start + b));
                 }
             }
@@ -650,7 +650,7 @@ fn align(q: &[Option<u32>], win: &[u32]) -> Option<(f32, usize, usize)> {
         }
         let len = (j - s).max(n) as f32;
         let score = 1.0 - d as f32 / len;
-        if best.map_or(true, |(b, ..)| score > b) {
+        if best.is_none_or(|(b, ..)| score > b) {
             best = Some((score, s, j));
         }
     }

@@ -42,6 +42,7 @@ const DETERMINERS: &[&str] = &[
 ];
 const PREPOSITIONS: &[&str] = &[
     "of", "for", "at", "from", "with", "by", "to", "in", "on", "about", "under", "near", "inside",
+    "after", "before", "against", "between", "into", "over", "during", "than",
 ];
 /// Words that may stand between a subject and its speech verb.
 const FILLERS: &[&str] = &[
@@ -151,7 +152,22 @@ fn verb_at(text: &str, toks: &[Tok], i: usize) -> Option<VerbForm> {
     }
     let prev = i.checked_sub(1).and_then(|j| toks[j].word(text));
     if let Some(p) = prev {
-        if in_list(NOUN_MARKERS, p) || (form == VerbForm::Finite && in_list(BE_FORMS, p)) {
+        let possessive = ["'s", "’s", "ʼs"].iter().any(|e| p.ends_with(e));
+        if possessive
+            || in_list(NOUN_MARKERS, p)
+            || (form == VerbForm::Finite && in_list(BE_FORMS, p))
+        {
+            return None;
+        }
+        // A bare base form after a singular proper noun is a compound noun:
+        // "the Gazette report", "a CNN call" (but "Officials say", "We note").
+        let lower = w.to_lowercase();
+        let base = !lower.ends_with('s')
+            && !lower.ends_with("ed")
+            && (lexicon::is_speech_verb(&format!("{lower}s"))
+                || lexicon::is_speech_verb(&format!("{lower}es")));
+        let plural_or_pronoun = p.ends_with('s') || ["I", "We", "They", "You"].contains(&p);
+        if form == VerbForm::Finite && base && starts_uppercase(p) && !plural_or_pronoun {
             return None;
         }
     }
@@ -343,11 +359,10 @@ fn char_after(text: &str, pos: usize) -> Option<char> {
 fn single_opens(text: &str, pos: usize, c: char) -> bool {
     let before = char_before(text, pos);
     let after = char_after(text, pos + c.len_utf8());
-    let before_ok = before.is_none_or_space_or(|b| "([{—–-/\"“”«".contains(b));
+    let before_ok = edge_or(before, |b| "([{—–-/\"“”«".contains(b));
     match c {
         '‘' => {
-            before.is_none_or_space_or(|b| !b.is_alphanumeric())
-                && after.is_some_and(char::is_alphabetic)
+            edge_or(before, |b| !b.is_alphanumeric()) && after.is_some_and(char::is_alphabetic)
         }
         '\'' => before_ok && after.is_some_and(char::is_alphabetic),
         _ => false,
@@ -363,7 +378,7 @@ fn single_closes(text: &str, pos: usize, c: char) -> bool {
     let before = char_before(text, pos);
     let end = pos + c.len_utf8();
     let after = char_after(text, end);
-    if before.is_none_or_space_or(|_| false) || after.is_some_and(char::is_alphanumeric) {
+    if edge_or(before, |_| false) || after.is_some_and(char::is_alphanumeric) {
         return false;
     }
     if before.is_some_and(|b| b == 's' || b == 'S') && after.is_some_and(char::is_whitespace) {
@@ -381,15 +396,11 @@ fn single_closes(text: &str, pos: usize, c: char) -> bool {
     true
 }
 
-trait OptCharExt {
-    fn is_none_or_space_or(self, f: impl Fn(char) -> bool) -> bool;
-}
-impl OptCharExt for Option<char> {
-    fn is_none_or_space_or(self, f: impl Fn(char) -> bool) -> bool {
-        match self {
-            None => true,
-            Some(c) => c.is_whitespace() || f(c),
-        }
+/// True at the start of the text, after whitespace, or when `f` holds.
+fn edge_or(c: Option<char>, f: impl Fn(char) -> bool) -> bool {
+    match c {
+        None => true,
+        Some(c) => c.is_whitespace() || f(c),
     }
 }
 
@@ -511,8 +522,17 @@ impl Ctx<'_> {
                 continue;
             }
             let before: Vec<&Tok> = toks.iter().filter(|t| t.end() <= n.range.start).collect();
+            // The object of a preposition is not the speaker: "a spokesman
+            // for the Ministry", "relations with the Republic".
             let prev_word = before.last().and_then(|t| t.word(self.text));
-            if prev_word.is_some_and(|w| in_list(PREPOSITIONS, w)) {
+            let prev2 = before
+                .len()
+                .checked_sub(2)
+                .and_then(|i| before[i].word(self.text));
+            let object = prev_word.is_some_and(|w| in_list(PREPOSITIONS, w))
+                || (prev_word.is_some_and(|w| in_list(DETERMINERS, w))
+                    && prev2.is_some_and(|w| in_list(PREPOSITIONS, w)));
+            if object {
                 break;
             }
             let ok = match n.kind {
@@ -603,7 +623,18 @@ impl Ctx<'_> {
         if st == end_tok {
             return None;
         }
-        let start = toks[st].start();
+        let mut start = toks[st].start();
+        // A recognised name is one unit even when it holds a stop word
+        // ("Institute for Defence and Security Studies").
+        let seg_end = toks[end_tok - 1].end();
+        if let Some(n) = self
+            .speakers
+            .iter()
+            .map(|&i| &self.names[i].range)
+            .find(|r| r.end == seg_end && r.start < start && r.start >= floor)
+        {
+            start = n.start;
+        }
         let found = self.classify(start, toks[end_tok - 1].end())?;
         Some((found, start))
     }
@@ -685,21 +716,21 @@ impl Ctx<'_> {
             let Some(form) = verb_at(self.text, &toks, ti) else {
                 continue;
             };
-            if let Some((found, _)) = self.subject_before(t.start(), floor) {
-                return Some((found, t.start()..t.end()));
-            }
-            if form == VerbForm::Participle {
-                if let Some(ni) = self.sentence_subject(sentence_start, t.start()) {
-                    return Some((Found::Name(ni), t.start()..t.end()));
+            // A participle ("…, saying") hangs on the sentence's subject,
+            // never on the noun just before it ("the partners saying").
+            if form == VerbForm::Finite {
+                if let Some((found, _)) = self.subject_before(t.start(), floor) {
+                    return Some((found, t.start()..t.end()));
                 }
+            } else if let Some(ni) = self.sentence_subject(sentence_start, t.start()) {
+                return Some((Found::Name(ni), t.start()..t.end()));
             }
         }
         None
     }
 
     /// The first speaker-kind name of a sentence before `limit`, outside
-    /// quotes, preferring people: the subject a participle ("saying")
-    /// hangs on.
+    /// quotes: the subject a participle ("saying") hangs on.
     fn sentence_subject(&self, start: usize, limit: usize) -> Option<usize> {
         let cands: Vec<usize> = self
             .speakers
@@ -710,11 +741,27 @@ impl Ctx<'_> {
                 r.start >= start && r.end <= limit && !self.in_quote(r.start)
             })
             .collect();
+        // The subject is not the object of a preposition ("after the Gazette
+        // report"), so skip names that follow one.
         cands
             .iter()
             .copied()
-            .find(|&ni| self.names[ni].kind == EntityKind::Person)
+            .find(|&ni| {
+                !self
+                    .word_before(self.names[ni].range.start)
+                    .is_some_and(|w| in_list(PREPOSITIONS, w))
+            })
             .or_else(|| cands.first().copied())
+    }
+
+    /// The word directly before `pos`, if a word (not punctuation) is there.
+    fn word_before(&self, pos: usize) -> Option<&str> {
+        let mut from = pos.saturating_sub(48);
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let toks = tokens(self.text, from..pos);
+        toks.last().and_then(|t| t.word(self.text))
     }
 
     /// "according to X" anywhere in the sentence outside quotes.
@@ -1603,6 +1650,8 @@ mod tests {
             title: None,
             cued: false,
         }];
-        let _ = find_quotes(text, &[0..999], &bad, &names);
+        let (a, b) = (3, 2);
+        let paras = vec![0..999, a..b];
+        let _ = find_quotes(text, &paras, &bad, &names);
     }
 }
