@@ -130,6 +130,7 @@ fn take_set(
 struct Abbreviations {
     /// Without their final dot: "Mr", "e.g".
     never_end: HashSet<&'static str>,
+    before_number: HashSet<&'static str>,
     may_end: HashSet<&'static str>,
     starters: HashSet<&'static str>,
     continuation: HashSet<&'static str>,
@@ -144,6 +145,7 @@ static ABBR: LazyLock<Abbreviations> = LazyLock::new(|| {
     };
     Abbreviations {
         never_end: strip(take_set(&mut map, "never_end")),
+        before_number: strip(take_set(&mut map, "before_number")),
         may_end: strip(take_set(&mut map, "may_end")),
         starters: take_set(&mut map, "starters"),
         continuation: take_set(&mut map, "continuation"),
@@ -412,13 +414,21 @@ fn split_block(text: &str, lines: &[Range<usize>], out: &mut Vec<Range<usize>>) 
         .map(|l| text[l.clone()].chars().count())
         .collect();
     let max_width = widths.iter().copied().max().unwrap_or(0);
-    // Hard-wrapped text has narrow lines and at least one break in the
-    // middle of a sentence; one-paragraph-per-line text has neither.
-    let wrapped = lines.len() >= 2
-        && max_width <= WRAP_WIDTH
-        && lines
-            .windows(2)
-            .any(|w| wrap_evidence(&text[w[0].clone()], &text[w[1].clone()]));
+    // Hard-wrapped text has narrow lines, and most of its breaks that do
+    // not follow a final mark fall plainly inside a sentence; text written
+    // one paragraph a line has few such breaks.
+    let mut open_breaks = 0;
+    let mut inside = 0;
+    for w in lines.windows(2) {
+        let (prev, next) = (&text[w[0].clone()], &text[w[1].clone()]);
+        if !ends_final(prev) {
+            open_breaks += 1;
+        }
+        if wrap_evidence(prev, next) {
+            inside += 1;
+        }
+    }
+    let wrapped = max_width <= WRAP_WIDTH && inside > 0 && inside * 2 >= open_breaks;
     let mut start = first.start;
     for i in 0..lines.len() - 1 {
         let prev = &text[lines[i].clone()];
@@ -441,7 +451,11 @@ fn wrap_evidence(prev: &str, next: &str) -> bool {
 }
 
 fn joins_unwrapped(prev: &str, next: &str) -> bool {
-    !is_list_marker(next) && (starts_lower(next) || (!ends_final(prev) && ends_connector(prev)))
+    // A short line ending in "to" is more often a link-less prompt ("Send
+    // tips to") than half a sentence.
+    !is_list_marker(next)
+        && (starts_lower(next)
+            || (!ends_final(prev) && ends_connector(prev) && word_count(prev) >= 6))
 }
 
 fn joins_wrapped(prev: &str, next: &str, width: usize, max_width: usize) -> bool {
@@ -539,7 +553,10 @@ fn dot_ends_sentence(before: &str, after: &str) -> bool {
     if word.is_empty() {
         return true;
     }
-    if ABBR.never_end.contains(word) {
+    if ABBR.never_end.contains(word)
+        || (ABBR.before_number.contains(word)
+            && first_char(after).is_some_and(|c| c.is_ascii_digit()))
+    {
         return false;
     }
     // "1. First item": a list number is not a sentence.
@@ -647,7 +664,7 @@ pub fn is_image_credit(line: &str) -> bool {
         return false;
     }
     let lower = t.to_lowercase();
-    let lower = lower.trim_start_matches(|c: char| matches!(c, '(' | '['));
+    let lower = lower.trim_start_matches(['(', '[']);
     for marker in &FURNITURE.credit {
         if lower.starts_with(marker) || (lower.contains(marker) && !ends_terminal(t)) {
             return true;
@@ -1117,7 +1134,7 @@ fn find_outlet(
     // (rank, name): lower ranks are stronger evidence of the publisher.
     let mut best: Option<(u8, String)> = None;
     let mut offer = |rank: u8, name: &str| {
-        if acceptable_outlet(name) && best.as_ref().map_or(true, |(r, _)| rank < *r) {
+        if acceptable_outlet(name) && !matches!(&best, Some((r, _)) if *r <= rank) {
             best = Some((rank, name.to_string()));
         }
     };
@@ -1207,4 +1224,430 @@ fn find_outlet(
         }
     }
     best.map(|(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sentences of the whole text, as strings.
+    fn sents(text: &str) -> Vec<&str> {
+        split_sentences(text, 0..text.len())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    fn paras(text: &str) -> Vec<&str> {
+        read(text)
+            .paragraphs
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    fn boilerplate(text: &str) -> Vec<&str> {
+        read(text)
+            .sentences
+            .into_iter()
+            .filter(|s| s.boilerplate)
+            .map(|s| &text[s.range])
+            .collect()
+    }
+
+    #[test]
+    fn titles_and_months_do_not_end_sentences() {
+        let text = "Mr. Halvorsen met Dr. Kowalczyk on Jan. 5 in St. Petersburg, \
+                    e.g. at the port. Gen. Okafor and Sen. Lind were absent. \
+                    The talks ended.";
+        assert_eq!(
+            sents(text),
+            [
+                "Mr. Halvorsen met Dr. Kowalczyk on Jan. 5 in St. Petersburg, e.g. at the port.",
+                "Gen. Okafor and Sen. Lind were absent.",
+                "The talks ended."
+            ]
+        );
+    }
+
+    #[test]
+    fn dotted_acronyms_end_a_sentence_only_before_an_opener() {
+        let text = "The trawlers sailed to the U.S. Coast Guard base. \
+                    Officials of the U.N. agency said the catch went to the U.S. \
+                    The ministry disagreed. Talks with the E.U. resume at 9 a.m. on Monday.";
+        assert_eq!(
+            sents(text),
+            [
+                "The trawlers sailed to the U.S. Coast Guard base.",
+                "Officials of the U.N. agency said the catch went to the U.S.",
+                "The ministry disagreed.",
+                "Talks with the E.U. resume at 9 a.m. on Monday."
+            ]
+        );
+    }
+
+    #[test]
+    fn initials_and_decimals_stay_inside() {
+        let text = "Anna K. Kowalczyk and J. R. Moreno met at No. 10 harbour. \
+                    Quotas fell 3.5 percent to 12.75 tonnes. Was the answer No. Then they left.";
+        assert_eq!(
+            sents(text),
+            [
+                "Anna K. Kowalczyk and J. R. Moreno met at No. 10 harbour.",
+                "Quotas fell 3.5 percent to 12.75 tonnes.",
+                "Was the answer No.",
+                "Then they left."
+            ]
+        );
+    }
+
+    #[test]
+    fn curly_quotes_keep_their_speech_tag() {
+        let text = "“We counted every boat. It was all done,” she said. \
+                    “Nets are empty.” Kowalczyk told reporters. \
+                    “Why?” he asked. ‘Enough.’ The minister left.";
+        let got = sents(text);
+        assert_eq!(
+            got,
+            [
+                "“We counted every boat.",
+                "It was all done,” she said.",
+                "“Nets are empty.” Kowalczyk told reporters.",
+                "“Why?” he asked.",
+                "‘Enough.’",
+                "The minister left."
+            ]
+        );
+        assert!(got.iter().all(|s| !starts_lower(s)));
+    }
+
+    #[test]
+    fn ellipses_split_only_before_a_new_sentence() {
+        let text = "There was coordination… that is good practice. He paused… Then he left... \
+                    Nobody followed.";
+        assert_eq!(
+            sents(text),
+            [
+                "There was coordination… that is good practice.",
+                "He paused…",
+                "Then he left...",
+                "Nobody followed."
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_survive_emoji_accents_and_apostrophes() {
+        let text = "Zoë Łukasiewicz 🎣 landed a cod. The ministryʼs inspector, Ángel Muñoz, \
+                    did not! Did she? “Yes.”";
+        let ranges = split_sentences(text, 0..text.len());
+        let got: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            got,
+            [
+                "Zoë Łukasiewicz 🎣 landed a cod.",
+                "The ministryʼs inspector, Ángel Muñoz, did not!",
+                "Did she?",
+                "“Yes.”"
+            ]
+        );
+        assert_eq!(ranges[0].start, 0);
+        assert_eq!(ranges[3].end, text.len());
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_break_lines() {
+        let text = "Fishery closed\r\n\r\nThe ministry acted. Boats stayed in port.\r\nInspectors agreed.\rNobody objected.\r\n";
+        let parts = read(text);
+        let got: Vec<&str> = parts.paragraphs.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            got,
+            [
+                "Fishery closed",
+                "The ministry acted. Boats stayed in port.",
+                "Inspectors agreed.",
+                "Nobody objected."
+            ]
+        );
+        assert_eq!(parts.title.as_deref(), Some("Fishery closed"));
+        let sentences: Vec<(usize, &str)> = parts
+            .sentences
+            .iter()
+            .map(|s| (s.paragraph, &text[s.range.clone()]))
+            .collect();
+        assert_eq!(
+            sentences,
+            [
+                (0, "Fishery closed"),
+                (1, "The ministry acted."),
+                (1, "Boats stayed in port."),
+                (2, "Inspectors agreed."),
+                (3, "Nobody objected.")
+            ]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_paragraphs_stay_whole() {
+        let text = "Ministry of Fisheries closes the northern banks\n\
+                    \n\
+                    The Ministry of Fisheries closed the northern banks on\n\
+                    Tuesday after inspectors found that cod stocks had fallen\n\
+                    for the third year in a row. Director Anna Kowalczyk said\n\
+                    the closure would last until spring.\n\
+                    Trawler owners said they would appeal the decision in the\n\
+                    regional court.\n";
+        assert_eq!(
+            paras(text),
+            [
+                "Ministry of Fisheries closes the northern banks",
+                "The Ministry of Fisheries closed the northern banks on\n\
+                 Tuesday after inspectors found that cod stocks had fallen\n\
+                 for the third year in a row. Director Anna Kowalczyk said\n\
+                 the closure would last until spring.",
+                "Trawler owners said they would appeal the decision in the\nregional court."
+            ]
+        );
+        // The sentence spans the line break.
+        assert!(sents(text)
+            .contains(&"Director Anna Kowalczyk said\nthe closure would last until spring."));
+    }
+
+    #[test]
+    fn one_paragraph_per_line_splits_at_each_line() {
+        let text = "Fishery closed for the winter\n\
+                    Inspectors found that cod stocks had fallen for the third year in a row, the ministry said on Tuesday.\n\
+                    “It is the only way,” Director Anna Kowalczyk said.\n\
+                    What comes next\n\
+                    Owners will appeal, and the court\n\
+                    hears the case in May.\n";
+        assert_eq!(
+            paras(text),
+            [
+                "Fishery closed for the winter",
+                "Inspectors found that cod stocks had fallen for the third year in a row, the ministry said on Tuesday.",
+                "“It is the only way,” Director Anna Kowalczyk said.",
+                "What comes next",
+                "Owners will appeal, and the court\nhears the case in May."
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_are_paragraphs_and_their_numbers_no_sentences() {
+        let text = "Results:\n1. Quotas cut by half\n2. Ports reopen in May\n";
+        assert_eq!(
+            paras(text),
+            [
+                "Results:",
+                "1. Quotas cut by half",
+                "2. Ports reopen in May"
+            ]
+        );
+        assert_eq!(
+            sents(text),
+            [
+                "Results:",
+                "1. Quotas cut by half",
+                "2. Ports reopen in May"
+            ]
+        );
+    }
+
+    #[test]
+    fn split_sentences_reads_only_its_range_and_never_panics() {
+        let text = "Zoë left. Ángel stayed. Nobody else came.";
+        let start = text.find("Ángel").unwrap_or(0);
+        let got: Vec<&str> = split_sentences(text, start..text.len())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(got, ["Ángel stayed.", "Nobody else came."]);
+        // Inside "ë" and "Á", and past the end: narrowed, no panic.
+        let odd = split_sentences(text, 3..start + 1);
+        assert_eq!(
+            odd.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>(),
+            ["left."]
+        );
+        assert!(split_sentences(text, 500..900).is_empty());
+        assert!(split_sentences("", 0..0).is_empty());
+    }
+
+    #[test]
+    fn bylines_in_their_usual_forms() {
+        let byline = |t: &str| read(t).byline;
+        assert_eq!(
+            byline("Cod stocks fall\nBy Anna Kowalczyk\n\nThe stocks fell.").as_deref(),
+            Some("Anna Kowalczyk")
+        );
+        assert_eq!(
+            byline("Cod stocks fall\n\nAuthor:\nZoë Łukasiewicz\nDate:\n\nThe stocks fell.")
+                .as_deref(),
+            Some("Zoë Łukasiewicz")
+        );
+        assert_eq!(
+            byline("Cod stocks fall\nAuthor: Ángel Muñoz, Harbour Gazette\n\nThe stocks fell.")
+                .as_deref(),
+            Some("Ángel Muñoz")
+        );
+        assert_eq!(
+            byline("Cod stocks fall\nAnna Kowalczyk, Staff Writer\n\nThe stocks fell.").as_deref(),
+            Some("Anna Kowalczyk")
+        );
+        assert_eq!(
+            byline("Cod stocks fall\nTomasz Wierzba Fisheries Correspondent\nThe stocks fell.")
+                .as_deref(),
+            Some("Tomasz Wierzba")
+        );
+        assert_eq!(
+            byline("Cod stocks fall\nBy Tuesday, the stocks had fallen.\n"),
+            None
+        );
+        assert_eq!(
+            byline("Cod stocks fall\nBy the time boats returned, it was late.\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn dates_from_labels_and_patterns() {
+        let date = |t: &str| read(t).date;
+        assert_eq!(
+            date("Cod stocks fall\nDate: 2021-03-04\n\nThe stocks fell.").as_deref(),
+            Some("2021-03-04")
+        );
+        assert_eq!(
+            date("Cod stocks fall\nDate:\n\nThe stocks fell in 2019.\n"),
+            None
+        );
+        assert_eq!(
+            date("Cod stocks fall\nPublished: March 4, 2021 10:15 GMT | Updated later\n\nText.")
+                .as_deref(),
+            Some("March 4, 2021 10:15 GMT")
+        );
+        assert_eq!(
+            date("Cod stocks fall\n\nThursday, 4 March 2021\n\nThe stocks fell.").as_deref(),
+            Some("Thursday, 4 March 2021")
+        );
+        assert_eq!(
+            date("Cod stocks fall\n\nThe stocks fell on May 25, 2017, said inspectors who had counted the boats for a week, the ministry added in a long statement on Tuesday.\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn outlet_from_publisher_lines_not_from_cited_sources() {
+        let outlet = |t: &str| read(t).outlet;
+        assert_eq!(
+            outlet("Cod stocks fall\n\nThe stocks fell.\n\n© 2021 The Harbour Gazette. All rights reserved.\n")
+                .as_deref(),
+            Some("The Harbour Gazette")
+        );
+        assert_eq!(
+            outlet("Cod stocks fall\n\nThe stocks fell.\nSubscribe to The Harbour Gazette\nGet every story first.\n")
+                .as_deref(),
+            Some("The Harbour Gazette")
+        );
+        assert_eq!(
+            outlet("Cod stocks fall\n\nThe stocks fell.\nSign up for The Coast Weekly’s free newsletter\n")
+                .as_deref(),
+            Some("The Coast Weekly")
+        );
+        // A title prefix names a cited source, and sign-up prompts for
+        // products name no outlet.
+        assert_eq!(
+            outlet("Harbour Gazette: cod stocks fall\n\nHarbour Gazette writes the stocks fell.\nSign up for Today's top stories\nSubscribe to our newsletter\n"),
+            None
+        );
+        // Following the author is not following the outlet.
+        assert_eq!(
+            outlet("Cod stocks fall\nBy Anna Kowalczyk\n\nThe stocks fell.\nFollow Anna Kowalczyk on Twitter\nFollow Coast Radio on Facebook\n")
+                .as_deref(),
+            Some("Coast Radio")
+        );
+    }
+
+    #[test]
+    fn title_skips_image_credits_and_logos() {
+        let text = "HARBOURPRESS/Jan Nowak\n\nCoast Radio logo\nFishery closes for winter\n\nThe ministry acted.";
+        let parts = read(text);
+        assert_eq!(parts.title.as_deref(), Some("Fishery closes for winter"));
+        assert_eq!(
+            boilerplate(text),
+            ["HARBOURPRESS/Jan Nowak", "Coast Radio logo"]
+        );
+        assert_eq!(parts.outlet.as_deref(), Some("Coast Radio"));
+    }
+
+    #[test]
+    fn sign_up_prompts_and_their_pitch_are_boilerplate() {
+        let text = "Fishery closes for winter\n\
+                    The ministry closed the banks on Tuesday.\n\
+                    Subscribe to The Harbour Gazette\n\
+                    Escape the noise. Get the facts you need.\n\
+                    Inspectors said the stocks had fallen again.\n\
+                    For more stories from the coast please follow us on Instagram.\n\
+                    Send tips to\n\
+                    Font Size:\n\
+                    Loading Reader Comments ...\n";
+        assert_eq!(
+            boilerplate(text),
+            [
+                "Subscribe to The Harbour Gazette",
+                "Escape the noise.",
+                "Get the facts you need.",
+                "For more stories from the coast please follow us on Instagram.",
+                "Send tips to",
+                "Font Size:",
+                "Loading Reader Comments ..."
+            ]
+        );
+    }
+
+    #[test]
+    fn related_headline_blocks_are_boilerplate() {
+        let dashed = "Fishery closes for winter\n\n\
+                      The ministry closed the banks. Owners will appeal.\n\
+                      -\n\
+                      Port strike ends after two weeks\n\
+                      quick take Dockers accepted the offer on Friday\n\
+                      -\n\
+                      Salmon prices hit a record\n\
+                      Buyers paid more than ever at the spring auction.\n\
+                      -\n\
+                      Who will run the harbour?\n";
+        assert_eq!(
+            boilerplate(dashed),
+            [
+                "Port strike ends after two weeks\nquick take Dockers accepted the offer on Friday",
+                "Salmon prices hit a record",
+                "Buyers paid more than ever at the spring auction.",
+                "Who will run the harbour?"
+            ]
+        );
+        let after_prompt = "Fishery closes for winter\n\n\
+                            The ministry closed the banks. Owners will appeal.\n\n\
+                            Sign up for our morning briefing in your inbox\n\
+                            Port strike ends after two weeks\n\
+                            speed read Dockers accepted the offer on Friday\n\
+                            Salmon prices hit a record\n\
+                            IN DEPTH Buyers paid more than ever at the spring auction\n";
+        assert_eq!(
+            boilerplate(after_prompt),
+            [
+                "Sign up for our morning briefing in your inbox",
+                "Port strike ends after two weeks\nspeed read Dockers accepted the offer on Friday",
+                "Salmon prices hit a record",
+                "IN DEPTH Buyers paid more than ever at the spring auction"
+            ]
+        );
+    }
+
+    #[test]
+    fn article_prose_is_not_boilerplate() {
+        let text = "Fishery closes for winter\n\n\
+                    Anglers who subscribe to the old rules were angry. One said she would \
+                    follow the case on television. “Copyright is not the issue,” Kowalczyk said.\n";
+        assert!(boilerplate(text).is_empty());
+    }
 }
