@@ -48,6 +48,22 @@ word_list!(
     /// stand alone: "The", "Monday", "January".
     NON_NAMES, "non_names.txt");
 
+word_list!(
+    /// Words inside a title phrase before the title proper: "Deputy",
+    /// "Foreign", "former" (stored capitalised).
+    TITLE_MODIFIERS, "title_modifiers.txt");
+word_list!(
+    /// Common family names: weak evidence that a capitalised run is a person.
+    SURNAMES, "surnames.txt");
+
+word_list!(
+    /// Words that end the name of a place or site: "County", "Street".
+    PLACE_WORDS, "place_words.txt");
+word_list!(
+    /// Words that end the name of an event, law, award or work: "Cup",
+    /// "Day", "Act".
+    MISC_WORDS, "misc_words.txt");
+
 pub fn is_title(word: &str) -> bool {
     TITLES.contains(word)
 }
@@ -71,4 +87,16 @@ pub fn is_given_name(word: &str) -> bool {
 }
 pub fn is_non_name(word: &str) -> bool {
     NON_NAMES.contains(word)
+}
+pub fn is_title_modifier(word: &str) -> bool {
+    TITLE_MODIFIERS.contains(word)
+}
+pub fn is_surname(word: &str) -> bool {
+    SURNAMES.contains(word)
+}
+pub fn is_place_word(word: &str) -> bool {
+    PLACE_WORDS.contains(word)
+}
+pub fn is_misc_word(word: &str) -> bool {
+    MISC_WORDS.contains(word)
 }
