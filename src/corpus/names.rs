@@ -756,12 +756,13 @@ impl<'a> Ctx<'a> {
             if w.ends_with('.') && w.chars().count() == 2 {
                 return true;
             }
-            !lexicon::is_org_word(w)
-                && !lexicon::is_outlet_word(w)
-                && !lexicon::is_non_name(w)
-                && !lexicon::is_title(w)
-                && !w.chars().any(|c| c.is_ascii_digit())
-                && !(is_acronym(w) && w.len() > 2)
+            let bad = lexicon::is_org_word(w)
+                || lexicon::is_outlet_word(w)
+                || lexicon::is_non_name(w)
+                || lexicon::is_title(w)
+                || w.chars().any(|c| c.is_ascii_digit())
+                || (is_acronym(w) && w.len() > 2);
+            !bad
         })
     }
 
@@ -948,8 +949,7 @@ impl<'a> Ctx<'a> {
                     pl(1),
                     "writing" | "wrote" | "op-ed" | "column" | "published"
                 ))
-            || (pl(0) == "on" && matches!(pl(1), "appearing" | "appeared" | "told" | "interview"))
-            || (pl(0) == "says" && prev.len() > 1 && false);
+            || (pl(0) == "on" && matches!(pl(1), "appearing" | "appeared" | "told" | "interview"));
         let place_cue = matches!(
             pl(0),
             "in" | "from"
@@ -964,7 +964,14 @@ impl<'a> Ctx<'a> {
                 | "toward"
         ) && !self.toks[last].possessive;
 
-        let last_word = words[words.len() - 1];
+        // The head word decides the kind; a regnal number after it does
+        // not ("World War II", "Carlos I").
+        let last_word = words
+            .iter()
+            .rev()
+            .find(|w| !is_roman(w))
+            .copied()
+            .unwrap_or(words[words.len() - 1]);
         let has_org_word = words.iter().any(|w| lexicon::is_org_word(w));
         let person_surname_too = matches!(
             last_word,
@@ -1037,38 +1044,44 @@ impl<'a> Ctx<'a> {
             (EntityKind::Place, true)
         } else if lexicon::is_org_word(last_word)
             || self.ends_with_phrase(&words, lexicon::is_org_word)
+            || (has_org_word
+                && !(lexicon::is_outlet_word(last_word)
+                    || lexicon::is_outlet_word(&text)
+                    || self.ends_with_phrase(&words, lexicon::is_outlet_word)))
         {
             (EntityKind::Agency, true)
         } else if lexicon::is_outlet_word(last_word)
             || lexicon::is_outlet_word(&text)
             || self.ends_with_phrase(&words, lexicon::is_outlet_word)
-        {
-            (EntityKind::Outlet, true)
-        } else if words.iter().any(|w| lexicon::is_org_word(w)) {
-            (EntityKind::Agency, true)
-        } else if words.iter().any(|w| lexicon::is_outlet_word(w)) && !given_first {
-            (EntityKind::Outlet, true)
-        } else if (outlet_cue_after || outlet_cue_before || self.says_the(first))
-            && !given_first
-            && !surname_last
+            || (words.iter().any(|w| lexicon::is_outlet_word(w)) && !given_first)
+            || ((outlet_cue_after || outlet_cue_before || self.says_the(first))
+                && !given_first
+                && !surname_last)
         {
             (EntityKind::Outlet, true)
         } else if words.len() == 1 && is_acronym(words[0]) {
             (EntityKind::Agency, false)
-        } else if given_first && personish && words.len() > 1 {
+        } else if (given_first && personish && words.len() > 1)
+            || ((speech_after || speech_before) && personish)
+        {
             (EntityKind::Person, true)
-        } else if (speech_after || speech_before) && personish {
-            (EntityKind::Person, true)
-        } else if given_first && personish {
+        } else if (given_first || surname_last) && personish {
             (EntityKind::Person, false)
-        } else if surname_last && personish {
-            (EntityKind::Person, false)
-        } else if place_cue && words.len() <= 3 && !personish {
-            (EntityKind::Place, true)
-        } else if place_cue && words.len() == 1 && !lexicon::is_surname(words[0]) {
+        } else if (place_cue && words.len() <= 3 && !personish)
+            || (place_cue && words.len() == 1 && !lexicon::is_surname(words[0]))
+        {
             (EntityKind::Place, true)
         } else if personish && words.len() >= 2 && words.len() <= 4 && !common_words {
-            (EntityKind::Person, false)
+            // Looks like a name but nothing says whose: the document pass
+            // decides (a surname reused alone marks a person).
+            return Some(Found {
+                first,
+                last,
+                kind: None,
+                title,
+                cued: false,
+                personish,
+            });
         } else {
             // Unknown single words: kept undecided for the document pass.
             return Some(Found {
@@ -1143,6 +1156,23 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
             cued_kind.entry(ctx.span_text(&toks)).or_insert(kind);
         }
     }
+    // Last words of undecided multi-word names that the text also uses
+    // alone: "Anna Kowalczyk … Kowalczyk".
+    let singles: HashSet<&str> = found
+        .iter()
+        .filter(|f| f.first == f.last)
+        .map(|f| ctx.word(f.first))
+        .collect();
+    for f in found.iter_mut() {
+        if f.kind.is_none()
+            && f.first != f.last
+            && f.personish
+            && singles.contains(ctx.word(f.last))
+        {
+            f.kind = Some(EntityKind::Person);
+            surnames.insert(ctx.word(f.last));
+        }
+    }
     for f in found.iter_mut() {
         let single = f.first == f.last;
         let w = ctx.word(f.first);
@@ -1196,6 +1226,11 @@ mod tests {
             .collect()
     }
 
+    /// The whole text as one sentence.
+    fn whole(t: &str) -> Vec<Range<usize>> {
+        std::iter::once(0..t.len()).collect()
+    }
+
     fn has(found: &[(String, EntityKind, Option<String>)], name: &str, kind: EntityKind) -> bool {
         found.iter().any(|(n, k, _)| n == name && *k == kind)
     }
@@ -1231,7 +1266,7 @@ mod tests {
             assert!(has(&f, n, EntityKind::Person), "{n} missing in {f:?}");
         }
         // Offsets are byte offsets: the curly apostrophe is three bytes.
-        let found = find_names(text, &[0..text.len()]);
+        let found = find_names(text, &whole(text));
         let lis = found.iter().find(|n| &text[n.range.clone()] == "Marek Lis");
         assert!(lis.is_some_and(|n| text[n.range.end..].starts_with("’s")));
     }
@@ -1263,11 +1298,11 @@ mod tests {
     fn outlets_from_words_and_cues() {
         let f = names(
             "The minister told Grzmot about the plan, according to the Baltic Herald.\n\
-             A spokesman confirmed the story to the Guardian on Tuesday.\n",
+             A spokesman confirmed the story to the Clarion on Tuesday.\n",
         );
         assert!(has(&f, "Grzmot", EntityKind::Outlet), "{f:?}");
         assert!(has(&f, "Baltic Herald", EntityKind::Outlet), "{f:?}");
-        assert!(has(&f, "Guardian", EntityKind::Outlet), "{f:?}");
+        assert!(has(&f, "Clarion", EntityKind::Outlet), "{f:?}");
     }
 
     #[test]
@@ -1309,7 +1344,7 @@ mod tests {
     #[test]
     fn a_single_line_break_may_split_a_name_but_a_blank_line_may_not() {
         let text = "The fund is run by Anna\nKowalczyk of the board.\n\nMarta\n\nNowak was absent.";
-        let found = find_names(text, &[0..text.len()]);
+        let found = find_names(text, &whole(text));
         let texts: Vec<&str> = found.iter().map(|n| &text[n.range.clone()]).collect();
         assert!(texts.contains(&"Anna\nKowalczyk"), "{texts:?}");
         assert!(!texts.iter().any(|t| t.contains("Marta\n")), "{texts:?}");
@@ -1364,7 +1399,7 @@ mod tests {
         for t in [
             "", "’", "A", "'s", "Ł'", "U.", "— “", "al-", "O'", "\r\r\n", "Mr.", "&&& Ż",
         ] {
-            let _ = find_names(t, &[0..t.len()]);
+            let _ = find_names(t, &whole(t));
         }
     }
 
@@ -1374,7 +1409,7 @@ mod tests {
                     José Álvarez-Núñez’s report on the FBI was wrong, officials in Gdańsk said.\n";
         let text = para.repeat(3_000_000 / para.len());
         let started = std::time::Instant::now();
-        let found = find_names(&text, &[0..text.len()]);
+        let found = find_names(&text, &whole(&text));
         assert!(found.len() > 10_000);
         // generous for an unoptimised test build on a shared machine
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
