@@ -205,7 +205,7 @@ struct Furniture {
     prompt: Vec<Pattern>,
     promo: HashSet<&'static str>,
     /// Lower case.
-    kicker: Vec<&'static str>,
+    kicker: Vec<String>,
     credit: Vec<&'static str>,
     /// Lower case, whole phrases.
     not_outlet: HashSet<String>,
@@ -223,7 +223,7 @@ static FURNITURE: LazyLock<Furniture> = LazyLock::new(|| {
         plain: list("plain").into_iter().map(Pattern::parse).collect(),
         prompt: list("prompt").into_iter().map(Pattern::parse).collect(),
         promo: list("promo").into_iter().collect(),
-        kicker: list("kicker"),
+        kicker: list("kicker").into_iter().map(str::to_lowercase).collect(),
         credit: list("credit"),
         not_outlet: lower(list("not_outlet")),
         not_outlet_word: lower(list("not_outlet_word")),
@@ -296,15 +296,13 @@ fn word_count(s: &str) -> usize {
 /// `range` cut to `text` and narrowed to character boundaries.
 fn clamp_range(text: &str, range: Range<usize>) -> Range<usize> {
     let mut start = range.start.min(text.len());
-    let mut end = range.end.min(text.len());
-    while start < end && !text.is_char_boundary(start) {
+    while !text.is_char_boundary(start) {
         start += 1;
     }
-    while end > start && !text.is_char_boundary(end) {
+    // `start` is a boundary, so walking `end` back stops at it at the latest.
+    let mut end = range.end.min(text.len()).max(start);
+    while !text.is_char_boundary(end) {
         end -= 1;
-    }
-    if end < start {
-        end = start;
     }
     start..end
 }
@@ -720,14 +718,20 @@ fn has_promo(text: &str) -> bool {
 /// A teaser label such as "speed read" or "IN DEPTH" opens the text.
 fn kicker_led(text: &str) -> bool {
     let norm = normalize(text);
+    let words: Vec<&str> = text.split(is_space).filter(|w| !w.is_empty()).collect();
+    // A label, then a headline that starts with a capital ("speed read The
+    // port…"); "Analysis of the data…" is prose.
     if FURNITURE.kicker.iter().any(|k| {
-        norm.strip_prefix(&k.to_lowercase())
-            .is_some_and(|rest| rest.starts_with(' ') || rest.is_empty())
+        norm.strip_prefix(k)
+            .is_some_and(|rest| rest.starts_with(' '))
+            && words
+                .get(word_count(k))
+                .is_some_and(|w| first_char(w).is_some_and(|c| c.is_uppercase() || is_opener(c)))
     }) {
         return true;
     }
     // Two words in capitals: "IN FOCUS Something…".
-    let mut words = text.split(is_space).filter(|w| !w.is_empty());
+    let mut words = words.into_iter();
     let caps = |w: &str| {
         w.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
@@ -1020,7 +1024,7 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let month = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
     let weekday = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
     let pattern = format!(
-        r"(?i)\b{weekday}{month}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b{weekday}\d{{1,2}}(?:st|nd|rd|th)?\s+{month},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+        r"(?i)\b{weekday}{month}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b{weekday}\d{{1,2}}(?:st|nd|rd|th)?\s+{month},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{4}}\b"
     );
     Regex::new(&pattern).expect("the date pattern is valid")
 });
@@ -1063,7 +1067,7 @@ fn find_date(text: &str, top: &[Range<usize>], title: Option<usize>) -> Option<S
                     line[word.len()..].trim_start_matches(|c: char| c == ':' || is_space(c));
                 let value = value.strip_prefix("on ").unwrap_or(value);
                 let value = value.split('|').next().unwrap_or("").trim_matches(is_space);
-                if value.bytes().any(|b| b.is_ascii_digit()) && value.chars().count() <= 80 {
+                if DATE_RE.is_match(value) && value.chars().count() <= 80 {
                     return Some(value.to_string());
                 }
             }
@@ -1526,6 +1530,10 @@ mod tests {
             Some("March 4, 2021 10:15 GMT")
         );
         assert_eq!(
+            date("Cod stocks fall\nPublished by the Ministry of Fisheries in 2 volumes\n\nText."),
+            None
+        );
+        assert_eq!(
             date("Cod stocks fall\n\nThursday, 4 March 2021\n\nThe stocks fell.").as_deref(),
             Some("Thursday, 4 March 2021")
         );
@@ -1644,10 +1652,42 @@ mod tests {
     }
 
     #[test]
+    fn any_range_of_odd_text_is_safe() {
+        let text = "Zoë 🎣.\r\n\r“Yes.” Mr.\n-\nÁ. B.\u{feff}\u{a0}…\r\n";
+        for start in 0..=text.len() + 1 {
+            for end in 0..=text.len() + 1 {
+                for r in split_sentences(text, start..end) {
+                    assert!(text.get(r.clone()).is_some_and(|s| !s.is_empty()));
+                }
+            }
+        }
+        for odd in [
+            "", "\r", "\n\n", ".", "…", "-\n-\n-", "“", "A.", "By ", "Author:", "©",
+        ] {
+            let parts = read(odd);
+            for s in &parts.sentences {
+                assert!(odd.get(s.range.clone()).is_some());
+            }
+        }
+        assert_eq!(sents("-\n-\n-"), Vec::<&str>::new());
+    }
+
+    #[test]
     fn article_prose_is_not_boilerplate() {
         let text = "Fishery closes for winter\n\n\
                     Anglers who subscribe to the old rules were angry. One said she would \
                     follow the case on television. “Copyright is not the issue,” Kowalczyk said.\n";
         assert!(boilerplate(text).is_empty());
+        // After a prompt and its pitch, prose is prose again, even when it
+        // opens with a word that can label a teaser.
+        let text = "Fishery closes for winter\n\n\
+                    The ministry acted.\n\
+                    Subscribe to The Harbour Gazette\n\
+                    Get it free.\n\
+                    Analysis of the catch showed the stocks fell again, inspectors said.\n";
+        assert_eq!(
+            boilerplate(text),
+            ["Subscribe to The Harbour Gazette", "Get it free."]
+        );
     }
 }
