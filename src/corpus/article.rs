@@ -1079,7 +1079,7 @@ fn find_date(text: &str, top: &[Range<usize>], title: Option<usize>) -> Option<S
         .find_map(|(_, line)| DATE_RE.find(line).map(|m| m.as_str().to_string()))
 }
 
-/// The run of capitalised words `s` starts with ("The Week", "Ministry of
+/// The run of capitalised words `s` starts with ("The Harbour Gazette", "Ministry of
 /// Fisheries"), as written, and whether it ended in a possessive "'s".
 fn leading_name(s: &str) -> Option<(&str, bool)> {
     let words = word_spans(s);
