@@ -364,6 +364,11 @@ fn find_bounded(
     latest: usize,
     budget: &mut usize,
 ) -> Option<usize> {
+    // Searching prepares the needle each time: never do it for a needle
+    // that cannot fit, so a huge quote costs nothing against short texts.
+    if needle.len() > hay.len().saturating_sub(from) {
+        return None;
+    }
     let mut pos = from;
     while pos <= latest && pos < hay.len() {
         if *budget == 0 {
