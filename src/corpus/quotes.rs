@@ -19,7 +19,7 @@ pub enum SpeakerCue {
     /// [`find_quotes`]); a resolved pronoun or a continuing paragraph points at
     /// the name it stands for.
     Name(usize),
-    /// An unnamed speaker, as written: "an unnamed Northern European defense official".
+    /// An unnamed speaker, as written: "an unnamed Baltic shipping official".
     Descriptive(Range<usize>),
 }
 
@@ -198,7 +198,7 @@ fn verb_at(text: &str, toks: &[Tok], i: usize) -> Option<VerbForm> {
             return None;
         }
         // A bare base form after a singular proper noun is a compound noun:
-        // "the Gazette report", "a CNN call" (but "Officials say", "We note").
+        // "the Gazette report", "a radio call" (but "Officials say", "We note").
         let lower = w.to_lowercase();
         let base = !lower.ends_with('s')
             && !lower.ends_with("ed")
@@ -690,7 +690,7 @@ impl Ctx<'_> {
         }
         let mut start = toks[st].start();
         // A recognised name is one unit even when it holds a stop word
-        // ("Institute for Defence and Security Studies").
+        // ("Institute for Ports and Harbour Studies").
         let seg_end = toks[end_tok - 1].end();
         if let Some(n) = self
             .speakers
@@ -1011,7 +1011,7 @@ impl Ctx<'_> {
     }
 
     /// For a quote whose closing mark is missing, a speech tag at the end of
-    /// its paragraph ("…inappropriate said Israeli officials.") is the
+    /// its paragraph ("…harmless said port officials.") is the
     /// writer's, not the speaker's: cut it off and use it.
     fn split_unclosed(&self, q: &Marked) -> Option<(Range<usize>, Found, String)> {
         let toks = tokens(self.text, q.inner.clone());
@@ -1021,7 +1021,7 @@ impl Ctx<'_> {
             if verb_at(self.text, &toks, vi) != Some(VerbForm::Finite) {
                 continue;
             }
-            // "…inappropriate said Israeli officials."
+            // "…harmless said port officials."
             if !in_list(TELL_VERBS, w) && vi > 0 {
                 if let Some((found, end)) = self.phrase_after(t.end(), q.inner.end) {
                     let after = toks
@@ -1034,7 +1034,7 @@ impl Ctx<'_> {
                     }
                 }
             }
-            // "…inappropriate, Israeli officials said."
+            // "…harmless, port officials said."
             if end_words(vi + 1) {
                 let comma = toks[..vi].iter().rposition(|x| x.is_punct(","))?;
                 let (found, s) = self.subject_before(t.start(), toks[comma].end())?;
@@ -1628,7 +1628,7 @@ mod tests {
 
     #[test]
     fn pronouns_skip_names_inside_quotes() {
-        let text = "“Ask Piotr Zieliński about the boats,” said the harbour official.\n“We are concerned. Zieliński wants it all.” he added.";
+        let text = "“Ask Piotr Zieliński about the boats,” said the harbour official.\n“We are worried. Zieliński wants it all.” he added.";
         let got = run(text, &[("Piotr Zieliński", Person), ("Zieliński", Person)]);
         assert_eq!(
             got,
@@ -1638,7 +1638,7 @@ mod tests {
                     Some("~the harbour official")
                 ),
                 q(
-                    "We are concerned. Zieliński wants it all.",
+                    "We are worried. Zieliński wants it all.",
                     Some("~the harbour official")
                 ),
             ]
