@@ -54,7 +54,16 @@ pub fn read(text: &str) -> ArticleParts {
     let title_index = top
         .iter()
         .position(|l| !is_furniture_line(&text[l.clone()]));
-    let title = title_index.map(|i| text[top[i].clone()].to_string());
+    // A Markdown heading's marks are not part of the title.
+    let title = title_index.map(|i| {
+        let line = &text[top[i].clone()];
+        let bare = line.trim_start_matches('#');
+        if bare.len() < line.len() && bare.starts_with(' ') {
+            bare.trim().to_string()
+        } else {
+            line.to_string()
+        }
+    });
     let byline = find_byline(text, &top, title_index);
     let date = find_date(text, &top, title_index);
     let outlet = find_outlet(text, &lines, title.as_deref(), byline.as_deref());
@@ -1573,6 +1582,14 @@ mod tests {
                 .as_deref(),
             Some("Coast Radio")
         );
+    }
+
+    #[test]
+    fn markdown_heading_marks_are_not_in_the_title() {
+        let parts = read("## Harbour reopens\n\nBoats sailed on Friday.\n");
+        assert_eq!(parts.title.as_deref(), Some("Harbour reopens"));
+        let parts = read("#hashtag news\n");
+        assert_eq!(parts.title.as_deref(), Some("#hashtag news"));
     }
 
     #[test]

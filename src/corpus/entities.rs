@@ -121,11 +121,12 @@ pub fn group(sightings: &[Sighting<'_>]) -> Vec<Group> {
         cand.votes[kind_index(s.span.kind)] += weight;
         cand.sightings.push(i);
     }
-    // Places named by the lexicon are places whatever one article's cue said,
-    // unless the text clearly used them as something else more often.
+    // Places named by the lexicon are places whatever an article's cue said:
+    // "Washington said" speaks of the government by its capital.
     for (c, key) in cands.iter_mut().zip(&keys) {
         if lexicon::is_place(key) || lexicon::is_place(c.best_form()) {
-            c.votes[3] += 2.0;
+            let strongest = c.votes.iter().copied().fold(0.0, f32::max);
+            c.votes[3] = strongest + 1.0;
         }
     }
 

@@ -79,7 +79,8 @@ fn read_document(file: SourceFile) -> ReadDocument {
     let parts = article::read(&file.text);
     let sentence_ranges: Vec<Range<usize>> =
         parts.sentences.iter().map(|s| s.range.clone()).collect();
-    let names = names::find_names(&file.text, &sentence_ranges);
+    let mut names = names::find_names(&file.text, &sentence_ranges);
+    add_byline(&file.text, parts.byline.as_deref(), &mut names);
     let quotes = quotes::find_quotes(&file.text, &parts.paragraphs, &parts.sentences, &names);
     ReadDocument {
         doc: Document {
@@ -98,6 +99,29 @@ fn read_document(file: SourceFile) -> ReadDocument {
         names,
         quotes,
     }
+}
+
+/// The article's stated author is a person, whatever the recognizer made of
+/// the line (a byline is often a bare name on a line of its own).
+fn add_byline(text: &str, byline: Option<&str>, names: &mut Vec<NameSpan>) {
+    let Some(byline) = byline.filter(|b| b.split_whitespace().count() >= 2) else {
+        return;
+    };
+    let Some(start) = text.find(byline) else {
+        return;
+    };
+    let range = start..start + byline.len();
+    names.retain(|n| n.range.end <= range.start || n.range.start >= range.end);
+    let at = names.partition_point(|n| n.range.start < range.start);
+    names.insert(
+        at,
+        NameSpan {
+            range,
+            kind: EntityKind::Person,
+            title: None,
+            cued: true,
+        },
+    );
 }
 
 impl Corpus {

@@ -287,7 +287,7 @@ pub fn appositive_after(
 }
 
 /// "<name>, who served as X during …" or "<name> served as X": the role
-/// range covers "X" (the reader sees "served as" from the card's wording).
+/// range covers "served as X".
 pub fn served_as(text: &str, name: Range<usize>, sentence: Range<usize>) -> Option<Range<usize>> {
     if name.end >= sentence.end || sentence.end > text.len() {
         return None;
@@ -303,7 +303,10 @@ pub fn served_as(text: &str, name: Range<usize>, sentence: Range<usize>) -> Opti
     ]
     .iter()
     .find(|p| rest.starts_with(*p))?;
+    // The role reads "served as X" so a card does not present a past post
+    // as a present one.
     let start = name.end + skip.len();
+    let served = start - "served as ".len();
     let tail = &text[start..sentence.end];
     let mut end = tail.len();
     for stop in [
@@ -313,9 +316,8 @@ pub fn served_as(text: &str, name: Range<usize>, sentence: Range<usize>) -> Opti
             end = end.min(i);
         }
     }
-    let range = start..start + end;
-    let n = words(text, range.clone()).len();
-    (n > 0 && n <= 10).then_some(range)
+    let n = words(text, start..start + end).len();
+    (n > 0 && n <= 10).then_some(served..start + end)
 }
 
 /// A byline's role after the name on the same short line:
@@ -427,7 +429,7 @@ mod tests {
     fn served_as_gives_the_post() {
         let t = "Nowak served as head of the port authority during the war.";
         let r = served_as(t, at(t, "Nowak"), 0..t.len()).unwrap();
-        assert_eq!(&t[r], "head of the port authority");
+        assert_eq!(&t[r], "served as head of the port authority");
     }
 
     #[test]
