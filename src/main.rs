@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use dossier::analysis::backend::DossierBackend;
 use dossier::analysis::card;
 use dossier::corpus::source::LoadOptions;
 use dossier::corpus::{Corpus, CorpusOptions, EntityKind};
@@ -57,6 +58,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the Language Server Protocol over stdin/stdout.
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+        /// A folder of source articles, added to the configured ones.
+        #[arg(long = "corpus", value_name = "DIR")]
+        corpus: Vec<PathBuf>,
+        /// Leave out the articles built into dossier, whatever the settings say.
+        #[arg(long)]
+        no_default_corpus: bool,
+    },
     /// Print the hover card for a person, agency, outlet or place.
     Card {
         /// The name as the sources give it, an alias, or an entity id.
@@ -98,6 +111,17 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        Command::Lsp {
+            stdio: _,
+            corpus,
+            no_default_corpus,
+        } => {
+            let mut options =
+                dossier::server::ServerOptions::new(std::sync::Arc::new(DossierBackend::new()));
+            options.corpus = corpus;
+            options.no_default_corpus = no_default_corpus;
+            dossier::server::run_stdio(options)
         }
         Command::Card { name, corpus } => {
             let corpus = load(&corpus);

@@ -799,7 +799,6 @@ async fn closing_a_document_clears_its_diagnostics() {
 /// The shipped binary over real stdio, with whatever analysis `main.rs`
 /// plugs in: the protocol must hold whatever the findings are.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "enable once src/main.rs routes `dossier lsp` to dossier::server::run_stdio"]
 async fn binary_speaks_lsp_over_stdio_and_exits_cleanly() {
     let mut client = LspClient::spawn_binary(&["lsp", "--stdio"]);
     let caps = json!({

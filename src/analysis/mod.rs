@@ -1,4 +1,9 @@
-//! Analysis of drafts against the corpus: hover cards, and (with the
-//! language server) entities in a draft, go-to-source and the checks.
+//! Analysis of drafts against the corpus: the draft's actors and quotes,
+//! where its quotes stand in the sources, hover cards and the checks. Works
+//! in UTF-8 byte offsets over `&str`; knows nothing of LSP.
 
+pub mod backend;
 pub mod card;
+pub mod checks;
+pub mod draft;
+pub mod quote_source;

@@ -133,12 +133,30 @@ impl Corpus {
 
     /// Build the knowledge base from files already read.
     pub fn build(loaded: Loaded) -> Corpus {
+        Corpus::build_with_progress(loaded, &|_, _| {})
+    }
+
+    /// Like [`Corpus::build`], calling `progress(done, total)` as articles
+    /// are read (from several threads, in no particular order).
+    pub fn build_with_progress(loaded: Loaded, progress: &(dyn Fn(usize, usize) + Sync)) -> Corpus {
         let Loaded {
             files,
             skipped,
             warnings,
         } = loaded;
-        let read: Vec<ReadDocument> = files.into_par_iter().map(read_document).collect();
+        let total = files.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let read: Vec<ReadDocument> = files
+            .into_par_iter()
+            .map(|f| {
+                let r = read_document(f);
+                progress(
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                    total,
+                );
+                r
+            })
+            .collect();
 
         // Merge the names of all articles into entities.
         let mut sightings = Vec::new();

@@ -1,0 +1,96 @@
+//! Where a draft's quotation stands in the sources: found word for word
+//! (after normalising typography), found nearly (a misquote), or nowhere.
+//! Shared by the quote checks, quote hovers and go-to-source.
+
+use std::ops::Range;
+
+use crate::corpus::{Corpus, DocId, SpeakerRef};
+
+/// A passage of a source that a quotation matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceHit {
+    pub doc: DocId,
+    /// Bytes of the document's readable text covering the quoted words.
+    pub range: Range<usize>,
+    /// The corpus quotation the passage lies in, when it is one.
+    pub quote: Option<usize>,
+    /// 1.0 for a word-for-word match.
+    pub score: f32,
+}
+
+impl SourceHit {
+    /// Who the source says spoke these words.
+    pub fn speaker<'c>(&self, corpus: &'c Corpus) -> Option<&'c SpeakerRef> {
+        self.quote.and_then(|q| corpus.quotes[q].speaker.as_ref())
+    }
+
+    /// The speaker as the source names them.
+    pub fn speaker_name<'c>(&self, corpus: &'c Corpus) -> Option<&'c str> {
+        self.quote
+            .and_then(|q| corpus.quotes[q].speaker_name.as_deref())
+    }
+
+    /// The source's own words for the passage.
+    pub fn source_text<'c>(&self, corpus: &'c Corpus) -> &'c str {
+        corpus.documents[self.doc]
+            .text
+            .get(self.range.clone())
+            .unwrap_or("")
+    }
+}
+
+/// What the sources hold for a quotation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuoteSource {
+    /// Word for word, in one or more places (non-boilerplate first).
+    Found(Vec<SourceHit>),
+    /// Not word for word, but a passage is close: a misquote.
+    Near(SourceHit),
+    /// Nowhere in the sources.
+    NotFound,
+}
+
+/// Quotations shorter than this many words are too common to look up as
+/// evidence ("nonsense", "damaged"); they are still matched, but a miss
+/// means nothing.
+pub const MIN_WORDS_FOR_MISS: usize = 4;
+
+/// Look a quotation up in the corpus.
+pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {
+    let words = quote.split_whitespace().count();
+    if words == 0 {
+        return QuoteSource::NotFound;
+    }
+    let mut hits: Vec<SourceHit> = corpus
+        .quote_index
+        .find(quote)
+        .into_iter()
+        .map(|h| hit(corpus, h.text, h.range, h.score))
+        .collect();
+    if !hits.is_empty() {
+        hits.sort_by_key(|h| {
+            let boilerplate = corpus.documents[h.doc].is_boilerplate(h.range.start);
+            (boilerplate, h.quote.is_none(), h.doc, h.range.start)
+        });
+        return QuoteSource::Found(hits);
+    }
+    if words >= MIN_WORDS_FOR_MISS {
+        if let Some(h) = corpus.quote_index.find_near(quote) {
+            return QuoteSource::Near(hit(corpus, h.text, h.range, h.score));
+        }
+    }
+    QuoteSource::NotFound
+}
+
+fn hit(corpus: &Corpus, doc: DocId, range: Range<usize>, score: f32) -> SourceHit {
+    // The corpus quote that holds the passage, if the passage is quoted there.
+    let quote = corpus.quotes.iter().position(|q| {
+        q.span.doc == doc && q.span.range.start <= range.start && range.end <= q.span.range.end
+    });
+    SourceHit {
+        doc,
+        range,
+        quote,
+        score,
+    }
+}
