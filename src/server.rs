@@ -32,8 +32,8 @@ use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer, LspService, Server};
 
 pub use backend::{
-    Backend, CompletionEntry, Finding, HoverCard, InlayNote, QuickFix, Related, Severity, Symbol,
-    Target, Token, TokenKind, WorkspaceSymbol,
+    Backend, CompletionEntry, Finding, FixCommand, HoverCard, InlayNote, QuickFix, Related,
+    Severity, Symbol, Target, Token, TokenKind, WorkspaceSymbol, COMMANDS,
 };
 
 use crate::document::{Document, PositionEncoding};
@@ -451,6 +451,44 @@ impl LanguageServer for DossierServer {
             })
             .collect();
         Ok(Some(actions))
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        let arguments = params
+            .arguments
+            .into_iter()
+            .next()
+            .unwrap_or(serde_json::Value::Null);
+        let (backend, root) = (self.state.backend.clone(), self.state.session().root);
+        let command = params.command;
+        let outcome = self
+            .blocking(move || Some(backend.execute(&command, arguments, root.as_deref())))
+            .await;
+        // `None`: the backend panicked (already logged).
+        match outcome.unwrap_or_else(|| Err("the command failed".to_string())) {
+            Ok(()) => {
+                // The command may have written dossier.toml: read it again and
+                // re-check even when the settings proper did not change.
+                self.state.load_project_file();
+                self.state.settings_changed().await;
+                let backend = self.state.backend.clone();
+                let settings = self.state.settings();
+                let _ = tokio::task::spawn_blocking(move || backend.configure(&settings)).await;
+                self.state.recheck_all(Duration::ZERO);
+                Ok(None)
+            }
+            Err(message) => {
+                self.state.log(MessageType::WARNING, message.clone());
+                Err(tower_lsp::jsonrpc::Error {
+                    code: tower_lsp::jsonrpc::ErrorCode::InvalidParams,
+                    message: message.into(),
+                    data: None,
+                })
+            }
+        }
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {

@@ -136,6 +136,7 @@ impl Backend for WatchedName {
                 edits: vec![(f.range.clone(), "Kowalska".into())],
                 fixes: Some(f.code.clone()),
                 preferred: true,
+                command: None,
             })
             .collect()
     }

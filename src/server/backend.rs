@@ -151,8 +151,21 @@ pub struct InlayNote {
     pub tooltip: Option<String>,
 }
 
-/// A quick fix: text edits to the draft.
+/// A command a quick fix runs instead of (or after) its edits, answered by
+/// [`Backend::execute`]: e.g. `dossier.ignore` writing `dossier.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixCommand {
+    /// The command id, one of [`COMMANDS`].
+    pub name: String,
+    /// JSON arguments passed back verbatim to [`Backend::execute`].
+    pub arguments: serde_json::Value,
+}
+
+/// The commands the server advertises for `workspace/executeCommand`.
+pub const COMMANDS: &[&str] = &["dossier.ignore"];
+
+/// A quick fix: text edits to the draft, and/or a command to run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuickFix {
     pub title: String,
     /// Bytes in the draft and their replacement. Must not overlap.
@@ -161,6 +174,8 @@ pub struct QuickFix {
     pub fixes: Option<String>,
     /// The fix an editor may apply on "fix all"/auto-fix.
     pub preferred: bool,
+    /// Run after the edits are applied (ignore actions have no edits).
+    pub command: Option<FixCommand>,
 }
 
 /// What the analysis offers the server. Every method has a default that
@@ -235,8 +250,24 @@ pub trait Backend: Send + Sync + 'static {
     }
 
     /// Fixes for the findings overlapping `range` (bytes in the draft).
+    /// A fix's command arguments, when a JSON object, get the draft's path
+    /// added by the server as `"file"` (for per-file ignores).
     fn code_actions(&self, text: &str, range: Range<usize>, findings: &[Finding]) -> Vec<QuickFix> {
         let _ = (text, range, findings);
         Vec::new()
+    }
+
+    /// Runs a command a quick fix carried (`workspace/executeCommand`).
+    /// `workspace_root` is where `dossier.toml` lives. An `Err` is shown to
+    /// the writer. The server reloads settings and re-checks open documents
+    /// after a success.
+    fn execute(
+        &self,
+        command: &str,
+        arguments: serde_json::Value,
+        workspace_root: Option<&std::path::Path>,
+    ) -> Result<(), String> {
+        let _ = (arguments, workspace_root);
+        Err(format!("unknown command {command}"))
     }
 }

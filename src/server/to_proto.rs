@@ -305,7 +305,7 @@ pub fn code_action(
     diagnostics: &[Diagnostic],
     encoding: PositionEncoding,
 ) -> CodeActionOrCommand {
-    let edits = fix
+    let edits: Vec<TextEdit> = fix
         .edits
         .iter()
         .map(|(bytes, text)| TextEdit::new(range(doc, bytes, encoding), text.clone()))
@@ -318,14 +318,29 @@ pub fn code_action(
             .collect(),
         None => Vec::new(),
     };
+    let command = fix.command.map(|command| {
+        let mut arguments = command.arguments;
+        // Per-file actions need the draft's path, which only the server knows.
+        if let (Some(object), Some(path)) = (arguments.as_object_mut(), uri.to_file_path().ok()) {
+            object
+                .entry("file")
+                .or_insert_with(|| serde_json::Value::String(path.to_string_lossy().into_owned()));
+        }
+        lsp::Command {
+            title: fix.title.clone(),
+            command: command.name,
+            arguments: Some(vec![arguments]),
+        }
+    });
     CodeActionOrCommand::CodeAction(CodeAction {
         title: fix.title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: (!linked.is_empty()).then_some(linked),
-        edit: Some(WorkspaceEdit {
+        edit: (!edits.is_empty()).then(|| WorkspaceEdit {
             changes: Some(HashMap::from([(uri.clone(), edits)])),
             ..WorkspaceEdit::default()
         }),
+        command,
         is_preferred: fix.preferred.then_some(true),
         ..CodeAction::default()
     })
