@@ -9,6 +9,9 @@ pub struct Folded {
     pub text: String,
     /// For each byte of `text`, the byte offset in the original it came from.
     origin: Vec<usize>,
+    /// For each byte of `text`, the end of the original character (or run
+    /// of white space) it came from.
+    origin_end: Vec<usize>,
     /// Length of the original text.
     original_len: usize,
 }
@@ -20,6 +23,7 @@ impl Folded {
     pub fn new(text: &str) -> Folded {
         let mut out = String::with_capacity(text.len());
         let mut origin = Vec::with_capacity(text.len());
+        let mut origin_end = Vec::with_capacity(text.len());
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             if c.is_whitespace() {
@@ -37,16 +41,19 @@ impl Folded {
                     - run.matches("\r\n").count();
                 out.push(if breaks >= 2 { '\n' } else { ' ' });
                 origin.push(i);
+                origin_end.push(end);
                 continue;
             }
             let folded = fold_char(c);
             let start = out.len();
             out.push(folded);
             origin.extend(std::iter::repeat_n(i, out.len() - start));
+            origin_end.extend(std::iter::repeat_n(i + c.len_utf8(), out.len() - start));
         }
         Folded {
             text: out,
             origin,
+            origin_end,
             original_len: text.len(),
         }
     }
@@ -61,8 +68,8 @@ impl Folded {
         let end = if range.end == 0 {
             start
         } else {
-            match self.origin.get(range.end - 1) {
-                Some(&o) => o + 1,
+            match self.origin_end.get(range.end - 1) {
+                Some(&o) => o,
                 None => self.original_len,
             }
         };
@@ -109,15 +116,6 @@ pub fn name_key(name: &str) -> String {
     trimmed.chars().filter(|&c| c != '.').collect()
 }
 
-/// End of the character that contains or starts at `offset` in `original`,
-/// fixed up so a mapped range never ends inside a multi-byte character.
-pub fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset < text.len() && !text.is_char_boundary(offset) {
-        offset += 1;
-    }
-    offset.min(text.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +142,15 @@ mod tests {
         assert_eq!(&text[r], "Dunneʼs");
         let r = f.original(0..7);
         assert_eq!(&text[r], "O’Brien");
+    }
+
+    #[test]
+    fn ranges_ending_in_a_multibyte_letter_map_to_its_end() {
+        let text = "Vlada Stamenković said";
+        let f = Folded::new(text);
+        let end = f.text.find(" said").unwrap();
+        let r = f.original(0..end);
+        assert_eq!(&text[r], "Vlada Stamenković");
     }
 
     #[test]

@@ -104,6 +104,12 @@ fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
+/// True when `range` lies inside `text` on character boundaries: callers'
+/// ranges are checked once so the slicing below cannot panic.
+fn valid(text: &str, range: &Range<usize>) -> bool {
+    range.start <= range.end && text.get(range.clone()).is_some()
+}
+
 /// Words of `text[range]` with their byte ranges, split on white space.
 fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -152,7 +158,7 @@ pub fn title_before(
     name: Range<usize>,
     sentence: Range<usize>,
 ) -> Option<Range<usize>> {
-    if name.start <= sentence.start || name.start > text.len() {
+    if name.start <= sentence.start || !valid(text, &name) || !valid(text, &sentence) {
         return None;
     }
     // The name must be separated from the role by plain space.
@@ -240,7 +246,7 @@ pub fn appositive_after(
     sentence: Range<usize>,
 ) -> Option<Range<usize>> {
     let rest_start = name.end;
-    if rest_start >= sentence.end || sentence.end > text.len() {
+    if rest_start >= sentence.end || !valid(text, &name) || !valid(text, &sentence) {
         return None;
     }
     let rest = &text[rest_start..sentence.end];
@@ -289,7 +295,7 @@ pub fn appositive_after(
 /// "<name>, who served as X during …" or "<name> served as X": the role
 /// range covers "served as X".
 pub fn served_as(text: &str, name: Range<usize>, sentence: Range<usize>) -> Option<Range<usize>> {
-    if name.end >= sentence.end || sentence.end > text.len() {
+    if name.end >= sentence.end || !valid(text, &name) || !valid(text, &sentence) {
         return None;
     }
     let rest = &text[name.end..sentence.end];
@@ -323,6 +329,9 @@ pub fn served_as(text: &str, name: Range<usize>, sentence: Range<usize>) -> Opti
 /// A byline's role after the name on the same short line:
 /// "<name> Staff Correspondent".
 pub fn byline_role_after(text: &str, name: Range<usize>) -> Option<Range<usize>> {
+    if !valid(text, &name) {
+        return None;
+    }
     let line_end = text[name.end..]
         .find(['\n', '\r'])
         .map_or(text.len(), |i| name.end + i);
