@@ -146,10 +146,19 @@ impl Corpus {
         } = loaded;
         let total = files.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let read: Vec<ReadDocument> = files
+        // A bug in a reading stage must cost one article, not the corpus:
+        // the article is skipped with a reason and the rest still load.
+        let results: Vec<Result<ReadDocument, Skipped>> = files
             .into_par_iter()
             .map(|f| {
-                let r = read_document(f);
+                let path = f.path.clone();
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_document(f)))
+                    .map_err(|_| Skipped {
+                        path,
+                        reason:
+                            "internal error while reading this article (please report it); skipped"
+                                .to_string(),
+                    });
                 progress(
                     done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                     total,
@@ -157,6 +166,14 @@ impl Corpus {
                 r
             })
             .collect();
+        let mut skipped = skipped;
+        let mut read = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(doc) => read.push(doc),
+                Err(s) => skipped.push(s),
+            }
+        }
 
         // Merge the names of all articles into entities.
         let mut sightings = Vec::new();
