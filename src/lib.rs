@@ -36,3 +36,4 @@ pub mod corpus;
 pub mod document;
 pub mod lexicon;
 pub mod server;
+pub mod report;

@@ -1,16 +1,22 @@
-//! The `dossier` command: `corpus` prints the knowledge base, `card` the
-//! hover card for a name.
+//! The `dossier` command: `check` reports a draft's findings (for people
+//! and CI), `corpus` prints the knowledge base, `card` the hover card for a
+//! name, `lsp` serves the editor.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use dossier::analysis::backend::DossierBackend;
 use dossier::analysis::card;
+use dossier::analysis::checks::{self, CheckOptions};
+use dossier::analysis::draft::{is_markdown, Draft};
+use dossier::config::{Settings, SettingsLayer, PROJECT_FILE};
 use dossier::corpus::source::LoadOptions;
 use dossier::corpus::{Corpus, CorpusOptions, EntityKind};
+use dossier::report;
+use dossier::server::Severity;
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +56,11 @@ impl CorpusArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check drafts against the sources, as the editor does.
+    ///
+    /// Exit status: 0 when no finding reaches --fail-on, 1 when one does,
+    /// 2 on a usage or I/O error.
+    Check(CheckArgs),
     /// Print the knowledge base built from the sources.
     Corpus {
         #[command(flatten)]
@@ -93,6 +104,7 @@ fn load(args: &CorpusArgs) -> Corpus {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check(args) => check(&args),
         Command::Corpus { corpus, json } => {
             let corpus = load(&corpus);
             let mut out = std::io::stdout().lock();
@@ -199,4 +211,268 @@ fn summary(corpus: &Corpus) -> String {
         }
     }
     s
+}
+
+// ---- dossier check ----
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Drafts to check; a folder means every .md, .markdown and .txt file
+    /// under it. Markdown files are read as Markdown, others as plain text.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    corpus: CorpusArgs,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// The least severity that makes the exit status 1.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// path:line:col: severity[code]: message, the line, carets, sources.
+    Human,
+    /// One JSON object per finding per line.
+    Json,
+    /// One SARIF 2.1.0 log, for code-scanning tools.
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    #[value(alias = "warn")]
+    Warning,
+    #[value(alias = "info")]
+    Information,
+    Hint,
+}
+
+impl FailOn {
+    fn reached_by(self, severity: Severity) -> bool {
+        let least = match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Information => Severity::Information,
+            FailOn::Hint => Severity::Hint,
+        };
+        report::rank(severity) >= report::rank(least)
+    }
+}
+
+/// Extensions of drafts picked up from a folder argument.
+const DRAFT_EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
+
+/// Whether a draft file is read as Markdown, by its extension.
+fn markdown_file(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let language = match ext.as_str() {
+        "md" | "markdown" | "mdown" | "mkd" => "markdown",
+        "qmd" => "quarto",
+        other => other,
+    };
+    is_markdown(language)
+}
+
+/// The nearest folder from `start` upwards holding a `dossier.toml`.
+fn project_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(PROJECT_FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// The drafts named on the command line, folders expanded (respecting
+/// .gitignore and hidden files, leaving out the corpus folders so
+/// `dossier check .` does not check the sources themselves). Missing
+/// paths are reported and make `failed` true.
+fn draft_files(args: &[PathBuf], corpus_dirs: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
+    let corpus_dirs: Vec<PathBuf> = corpus_dirs
+        .iter()
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
+    let mut files = Vec::new();
+    for arg in args {
+        match std::fs::metadata(arg) {
+            Ok(meta) if meta.is_dir() => {
+                let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(arg)
+                    .build()
+                    .filter_map(|entry| entry.ok())
+                    .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+                    .map(|entry| entry.into_path())
+                    .filter(|path| {
+                        path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                            DRAFT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                        })
+                    })
+                    .filter(|path| {
+                        let real = path.canonicalize().unwrap_or_else(|_| path.clone());
+                        !corpus_dirs.iter().any(|dir| real.starts_with(dir))
+                    })
+                    .collect();
+                found.sort();
+                if found.is_empty() {
+                    eprintln!(
+                        "warning: {}: no .md or .txt drafts in this folder",
+                        arg.display()
+                    );
+                }
+                files.extend(found);
+            }
+            Ok(_) => files.push(arg.clone()),
+            Err(e) => {
+                eprintln!("error: {}: {}", arg.display(), io_reason(&e));
+                *failed = true;
+            }
+        }
+    }
+    files
+}
+
+/// An I/O error in plain words, without Rust's "(os error 2)".
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = project_root(&cwd);
+    let layer = match &root {
+        Some(root) => match SettingsLayer::from_project_file(root) {
+            Ok(layer) => layer,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+        },
+        None => SettingsLayer::default(),
+    };
+    let mut settings = Settings::layered(root.as_deref(), &[&layer]);
+    // Command-line folders add to the project's, as they do for `lsp`.
+    for dir in &args.corpus.corpus {
+        let dir = cwd.join(dir);
+        if !settings.corpus.contains(&dir) {
+            settings.corpus.push(dir);
+        }
+    }
+    if args.corpus.no_default_corpus {
+        settings.include_default_corpus = false;
+    }
+
+    let mut failed = false;
+    let files = draft_files(&args.files, &settings.corpus, &mut failed);
+    if files.is_empty() {
+        return ExitCode::from(if failed { 2 } else { 0 });
+    }
+    let corpus = load(&CorpusArgs {
+        corpus: settings.corpus.clone(),
+        no_default_corpus: !settings.include_default_corpus,
+        max_file_size: args.corpus.max_file_size,
+    });
+
+    let style = report::Style {
+        color: args.format == Format::Human
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let mut resolver = report::RelatedResolver::new(&corpus, &cwd);
+    let mut out = std::io::stdout().lock();
+    let mut tally = report::Tally::default();
+    let mut all = Vec::new();
+    let mut reached = false;
+    for path in &files {
+        let text = match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!(
+                        "warning: {}: not UTF-8; invalid bytes read as \u{FFFD}",
+                        path.display()
+                    );
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                }
+            },
+            Err(e) => {
+                eprintln!("error: {}: {}", path.display(), io_reason(&e));
+                failed = true;
+                continue;
+            }
+        };
+        tally.files += 1;
+        let shown = path.display().to_string();
+        let draft = Draft::read(&text, markdown_file(path), &corpus);
+        let options = CheckOptions {
+            attribution_style: settings.attribution_style,
+            file: Some(path.clone()),
+            ..CheckOptions::default()
+        };
+        let index = report::LineIndex::new(&text);
+        let mut entries: Vec<report::Entry> = checks::run(&corpus, &draft, &options)
+            .into_iter()
+            .filter_map(|checked| {
+                let f = checked.finding;
+                let severity = report::effective_severity(&settings, &f)?;
+                let related = resolver.places(&f, &shown, &index);
+                Some(report::Entry::new(&shown, &index, &f, severity, related))
+            })
+            .collect();
+        entries.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut written = Ok(());
+        for entry in &entries {
+            tally.add(entry.severity);
+            reached |= args.fail_on.reached_by(entry.severity);
+            written = written.and_then(|()| match args.format {
+                Format::Human => out.write_all(report::human(entry, &index, style).as_bytes()),
+                Format::Json => writeln!(out, "{}", report::json_line(entry)),
+                Format::Sarif => Ok(()),
+            });
+        }
+        if let Some(code) = stopped(written) {
+            return code;
+        }
+        if args.format == Format::Sarif {
+            all.extend(entries);
+        }
+    }
+    let written = match args.format {
+        Format::Human => writeln!(out, "{tally}"),
+        Format::Json => Ok(()),
+        Format::Sarif => serde_json::to_writer_pretty(&mut out, &report::sarif(&all))
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out)),
+    };
+    if let Some(code) = stopped(written.and_then(|()| out.flush())) {
+        return code;
+    }
+    if failed {
+        ExitCode::from(2)
+    } else if reached {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The exit code when writing the report failed: a closed pipe (`| head`)
+/// is a normal end, anything else an I/O error.
+fn stopped(written: std::io::Result<()>) -> Option<ExitCode> {
+    match written {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Some(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("error: writing the report: {e}");
+            Some(ExitCode::from(2))
+        }
+    }
 }
