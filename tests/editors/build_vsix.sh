@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds editors/vscode into a .vsix the way a user would (`npm ci`,
+# `npm run package`), in a scratch copy so node_modules stays out of the
+# source tree; node_modules is kept in $PREFIX between runs.
+# Usage: PREFIX=/tmp/dossier-editors DOSSIER_BINARY=target/release/dossier \
+#        tests/editors/build_vsix.sh <out.vsix>
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+PREFIX=${PREFIX:-/tmp/dossier-editors}
+OUT=${1:-$REPO/target/editor-e2e/dossier.vsix}
+BUILD=$PREFIX/vscode-build
+mkdir -p "$BUILD" "$(dirname "$OUT")"
+# Fresh sources every time, cached dependencies when the lock file is unchanged.
+find "$BUILD" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .lock-used -exec rm -rf {} +
+(cd "$REPO/editors/vscode" && tar cf - --exclude=node_modules --exclude=out --exclude=server --exclude='*.vsix' .) | (cd "$BUILD" && tar xf -)
+cd "$BUILD"
+if ! cmp -s package-lock.json .lock-used 2>/dev/null || [ ! -d node_modules ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json .lock-used
+fi
+export DOSSIER_BINARY=${DOSSIER_BINARY:-$REPO/target/release/dossier}
+npm run --silent package >"$BUILD/package.log" 2>&1 || { cat "$BUILD/package.log"; exit 1; }
+grep -E "bundle-server|Packaged" "$BUILD/package.log" || true
+cp dossier.vsix "$OUT"
