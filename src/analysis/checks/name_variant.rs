@@ -1,0 +1,346 @@
+//! `name-variant`: a name written almost, but not quite, as the sources
+//! write a known actor's name — "Sergei" for "Sergey", a dropped or doubled
+//! letter, two letters swapped.
+//!
+//! Misspelt names are the correction readers notice first. A name in the
+//! draft is a variant when it is not itself a known name (or one of the
+//! project's names) and lies within one edit (restricted Damerau–Levenshtein:
+//! insert, delete, substitute, swap neighbours) of a known name or alias —
+//! two edits for names of ten characters or more. Multi-word names may also
+//! differ in a single word, the others equal. Names inside quotation marks
+//! are the quoted speaker's words and are never flagged, and words that are
+//! names of their own (places, nationalities, given names) are left alone.
+//!
+//! Known names are bucketed by length and by first and by last letter, so a
+//! draft name is compared only with names that could be that close: one
+//! edit cannot change both the first and the last letter of a long name.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use super::{finding, fix, name_key, overlaps, Checked, Context};
+use crate::corpus::{Corpus, EntityId};
+use crate::lexicon;
+use crate::server::Severity;
+
+pub const CODE: &str = "name-variant";
+
+/// Shorter names are too easily another real name ("Bush", "Rush").
+const MIN_CHARS: usize = 5;
+/// From this many characters on, two edits still make a variant.
+const LONG_NAME: usize = 10;
+
+pub(crate) fn check(cx: &Context) -> Vec<Checked> {
+    let known = KnownNames::for_corpus(cx.corpus);
+    let mut out = Vec::new();
+    for n in &cx.draft.names {
+        if cx.is_quoted(&n.range) {
+            continue;
+        }
+        // The recognizer's name is exactly a known mention: nothing to say.
+        let mentions = &cx.draft.mentions;
+        let at = mentions.partition_point(|m| m.range.start < n.range.start);
+        let exact = mentions[at..]
+            .iter()
+            .take_while(|m| m.range.start == n.range.start)
+            .any(|m| m.entity.is_some() && m.range == n.range);
+        let after_last = out
+            .last()
+            .is_some_and(|c: &Checked| overlaps(&c.finding.range, &n.range));
+        if exact || after_last {
+            continue;
+        }
+        let written = super::one_line(cx.text(&n.range));
+        if written.is_empty() || cx.is_project_name(&written) || is_word_of_its_own(&written) {
+            continue;
+        }
+        let Some(spelling) = known.closest(&written) else {
+            continue;
+        };
+        out.push(Checked {
+            finding: finding(
+                CODE,
+                Severity::Warning,
+                n.range.clone(),
+                format!("\"{written}\" — the sources spell it \"{spelling}\""),
+            ),
+            fixes: vec![fix(
+                CODE,
+                format!("Change to {spelling}"),
+                vec![(n.range.clone(), spelling.to_string())],
+            )],
+        });
+    }
+    out
+}
+
+/// A name that is also a common name in its own right.
+fn is_word_of_its_own(name: &str) -> bool {
+    lexicon::is_place(name)
+        || (!name.contains(' ')
+            && (lexicon::is_nationality(name)
+                || lexicon::is_given_name(name)
+                || lexicon::is_non_name(name)))
+}
+
+/// A known spelling: comparison key, as the sources write it, its entity.
+#[derive(Debug)]
+struct Form {
+    key: Vec<char>,
+    words: usize,
+    written: String,
+    weight: usize,
+}
+
+/// Every known name and alias, bucketed for near-miss look-ups.
+#[derive(Debug, Default)]
+pub(crate) struct KnownNames {
+    forms: Vec<Form>,
+    keys: HashSet<String>,
+    /// (length in chars, first char) → forms.
+    by_first: HashMap<(usize, char), Vec<u32>>,
+    /// (length in chars, last char) → forms.
+    by_last: HashMap<(usize, char), Vec<u32>>,
+}
+
+/// The buckets of the corpus last checked against, rebuilt when the corpus
+/// changes (told apart by address and contents' sizes).
+static CACHE: Mutex<Option<((usize, usize, usize, usize), Arc<KnownNames>)>> = Mutex::new(None);
+
+impl KnownNames {
+    pub fn for_corpus(corpus: &Corpus) -> Arc<KnownNames> {
+        let stamp = (
+            corpus as *const Corpus as usize,
+            corpus.entities.len(),
+            corpus.documents.len(),
+            corpus.documents.iter().map(|d| d.text.len()).sum(),
+        );
+        if let Ok(cache) = CACHE.lock() {
+            if let Some((s, known)) = cache.as_ref() {
+                if *s == stamp {
+                    return Arc::clone(known);
+                }
+            }
+        }
+        let known = Arc::new(KnownNames::new(corpus));
+        if let Ok(mut cache) = CACHE.lock() {
+            *cache = Some((stamp, Arc::clone(&known)));
+        }
+        known
+    }
+
+    pub fn new(corpus: &Corpus) -> KnownNames {
+        let mut known = KnownNames::default();
+        let mut seen: HashMap<String, EntityId> = HashMap::new();
+        for (id, e) in corpus.entities.iter().enumerate() {
+            for written in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                let key = name_key(written);
+                known.keys.insert(key.clone());
+                if seen.insert(key.clone(), id).is_some() {
+                    continue;
+                }
+                let chars: Vec<char> = key.chars().collect();
+                // Acronyms ("CIA", "MI6") are not spelt, they are chosen.
+                if chars.len() < MIN_CHARS
+                    || crate::corpus::names::is_acronym(written)
+                    || e.only_in_boilerplate()
+                {
+                    continue;
+                }
+                let (Some(&first), Some(&last)) = (chars.first(), chars.last()) else {
+                    continue;
+                };
+                let i = known.forms.len() as u32;
+                known
+                    .by_first
+                    .entry((chars.len(), first))
+                    .or_default()
+                    .push(i);
+                known
+                    .by_last
+                    .entry((chars.len(), last))
+                    .or_default()
+                    .push(i);
+                known.forms.push(Form {
+                    words: key.split(' ').count(),
+                    key: chars,
+                    written: crate::corpus::fold::fold_name(written),
+                    weight: e.mentions.len(),
+                });
+            }
+        }
+        known
+    }
+
+    /// The known spelling `name` is a near miss of, if any: fewest edits
+    /// first, then the best-attested.
+    pub fn closest(&self, name: &str) -> Option<&str> {
+        let key = name_key(name);
+        if self.keys.contains(&key) {
+            return None;
+        }
+        let chars: Vec<char> = key.chars().collect();
+        let len = chars.len();
+        if len < MIN_CHARS || crate::corpus::names::is_acronym(name) {
+            return None;
+        }
+        let (first, last) = (chars[0], chars[len - 1]);
+        let words: Vec<&str> = key.split(' ').collect();
+        let mut best: Option<(usize, std::cmp::Reverse<usize>, u32)> = None;
+        for l in len.saturating_sub(2)..=len + 2 {
+            let a = self.by_first.get(&(l, first)).into_iter().flatten();
+            let b = self.by_last.get(&(l, last)).into_iter().flatten();
+            for &i in a.chain(b) {
+                let form = &self.forms[i as usize];
+                let Some(d) = near(&chars, &words, form) else {
+                    continue;
+                };
+                let rank = (d, std::cmp::Reverse(form.weight), i);
+                if best.is_none_or(|b| rank < b) {
+                    best = Some(rank);
+                }
+            }
+        }
+        best.map(|(_, _, i)| self.forms[i as usize].written.as_str())
+    }
+}
+
+/// Edits between a draft name and a known form, when close enough.
+fn near(chars: &[char], words: &[&str], form: &Form) -> Option<usize> {
+    let len = chars.len();
+    if words.len() == 1 && form.words == 1 {
+        let limit = if len >= LONG_NAME { 2 } else { 1 };
+        let d = osa(chars, &form.key);
+        return (d <= limit).then_some(d);
+    }
+    // Several words: one edit over the whole name ("Sergei Lavrov")…
+    if len.abs_diff(form.key.len()) <= 1 {
+        let d = osa(chars, &form.key);
+        if d <= 1 {
+            return Some(d);
+        }
+    }
+    // …or one word off by up to two edits in a long name, the rest equal.
+    if words.len() != form.words || len < LONG_NAME {
+        return None;
+    }
+    let form_key: String = form.key.iter().collect();
+    let mut differing = None;
+    for (a, b) in words.iter().zip(form_key.split(' ')) {
+        if *a != b {
+            if differing.is_some() {
+                return None;
+            }
+            differing = Some((*a, b));
+        }
+    }
+    let (a, b) = differing?;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let limit = if a.len().max(b.len()) >= 6 { 2 } else { 1 };
+    let d = osa(&a, &b);
+    (d <= limit).then_some(d)
+}
+
+fn osa(a: &[char], b: &[char]) -> usize {
+    let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
+    strsim::osa_distance(&a, &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::checks::CheckOptions;
+    use crate::analysis::fixture::{self, assert_rule};
+    use crate::analysis::ignore::Ignores;
+
+    fn harbour() -> Corpus {
+        fixture::corpus(&[(
+            "harbour-01",
+            "Director Anna Kowalczyk of the Ministry of Fisheries spoke in Gdańsk on Monday.\n\n\
+             Deputy Minister Józef Wiśniewski told reporters the fleet was safe.\n\n\
+             Captain Bartholomew Fairweather said the nets were empty.\n",
+        )])
+    }
+
+    #[test]
+    fn dropped_swapped_and_substituted_letters_are_flagged() {
+        assert_rule(
+            &harbour(),
+            CODE,
+            r#"
+Director Anna Kowalcyk spoke on Monday.
+         ^^^^^^^^^^^^^
+Minister Józef Wiśniewksi told reporters the fleet was safe.
+         ^^^^^^^^^^^^^^^^
+Captain Bartholemew Fairweather said the nets were empty.
+        ^^^^^^^^^^^^^^^^^^^^^^^
+Anna Kowalczyk and Józef Wiśniewski met the captain.
+"#,
+        );
+    }
+
+    #[test]
+    fn quoted_names_and_project_names_are_left_alone() {
+        let corpus = harbour();
+        let text =
+            "The banner read “Anna Kowalcyk out!” all week.\n\nDirector Anna Kowalcyk spoke.\n";
+        let draft = crate::analysis::draft::Draft::read(text, true, &corpus);
+        let quoted = draft
+            .quotes
+            .iter()
+            .any(|q| text[q.range.clone()].contains("Kowalcyk"));
+        assert!(quoted, "the fixture needs the name inside a quote");
+        let found = fixture::run(&corpus, text, &CheckOptions::default());
+        let flagged: Vec<&str> = found
+            .iter()
+            .filter(|c| c.finding.code == CODE)
+            .map(|c| &text[c.finding.range.clone()])
+            .collect();
+        assert_eq!(flagged, ["Anna Kowalcyk"]);
+        assert!(found
+            .iter()
+            .filter(|c| c.finding.code == CODE)
+            .all(|c| c.finding.range.start > 40));
+
+        let options = CheckOptions {
+            ignores: Ignores {
+                names: vec!["Anna Kowalcyk".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let found = fixture::run(&corpus, text, &options);
+        assert!(found.iter().all(|c| c.finding.code != CODE));
+    }
+
+    #[test]
+    fn message_and_fix_give_the_sources_spelling() {
+        let text = "Director Anna Kowalcyk spoke on Monday. 🎣\n";
+        let found = fixture::run(&harbour(), text, &CheckOptions::default());
+        let c = found
+            .iter()
+            .find(|c| c.finding.code == CODE)
+            .expect("flagged");
+        assert_eq!(
+            c.finding.message,
+            "\"Anna Kowalcyk\" — the sources spell it \"Anna Kowalczyk\""
+        );
+        assert_eq!(c.fixes[0].title, "Change to Anna Kowalczyk");
+        assert_eq!(
+            fixture::apply(text, &c.fixes[0].edits),
+            "Director Anna Kowalczyk spoke on Monday. 🎣\n"
+        );
+    }
+
+    #[test]
+    fn different_names_a_few_letters_apart_are_not_variants() {
+        let known = KnownNames::new(&fixture::corpus(&[(
+            "a",
+            "Mayor Piotr Nowak met Director Anna Kowalczyk in Gdańsk.\n",
+        )]));
+        assert_eq!(known.closest("Anna Kowalczyk"), None, "a known name");
+        assert_eq!(known.closest("Hanna Kowalska"), None);
+        assert_eq!(known.closest("Piotr Nowakowski"), None);
+        assert_eq!(known.closest("Anna Kowalcyzk"), Some("Anna Kowalczyk"));
+    }
+}
