@@ -34,11 +34,28 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
             fixes: vec![fix(
                 CODE,
                 "Use the source wording".to_string(),
-                vec![(q.range.clone(), source_words)],
+                vec![wording_edit(cx, q.range.clone(), &source_words)],
             )],
         });
     }
     out
+}
+
+/// Replace the quoted words but keep the draft's closing punctuation
+/// ("…was done." stays a sentence) when the source passage stops before it.
+fn wording_edit(
+    cx: &Context,
+    range: std::ops::Range<usize>,
+    source_words: &str,
+) -> (std::ops::Range<usize>, String) {
+    let is_punct = |c: char| matches!(c, '.' | ',' | '!' | '?' | ';' | ':' | '…');
+    let draft = cx.text(&range);
+    let core = draft.trim_end_matches(|c: char| is_punct(c) || c.is_whitespace());
+    let source_core = source_words.trim_end_matches(is_punct);
+    (
+        range.start..range.start + core.len(),
+        source_core.to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -92,6 +109,20 @@ She told the radio: “Everything that needed to be settled with our partners in
         assert_eq!(
             fixture::apply(text, &c.fixes[0].edits),
             "Kowalczyk said “Everything that needed to be settled with our partners in Brussels was settled”.\n"
+        );
+    }
+
+    #[test]
+    fn the_fix_keeps_the_drafts_closing_full_stop() {
+        let text = "She said: “everything that had to be settled with the partners in Brussels was settled.”\n";
+        let found = fixture::run(&harbour(), text, &CheckOptions::default());
+        let c = found
+            .iter()
+            .find(|c| c.finding.code == CODE)
+            .expect("flagged");
+        assert_eq!(
+            fixture::apply(text, &c.fixes[0].edits),
+            "She said: “Everything that needed to be settled with our partners in Brussels was settled.”\n"
         );
     }
 }
