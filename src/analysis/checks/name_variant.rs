@@ -105,7 +105,10 @@ pub(crate) struct KnownNames {
 
 /// The buckets of the corpus last checked against, rebuilt when the corpus
 /// changes (told apart by address and contents' sizes).
-static CACHE: Mutex<Option<((usize, usize, usize, usize), Arc<KnownNames>)>> = Mutex::new(None);
+static CACHE: Mutex<Option<(CorpusStamp, Arc<KnownNames>)>> = Mutex::new(None);
+
+/// Address, entity count, document count and text size of a corpus.
+type CorpusStamp = (usize, usize, usize, usize);
 
 impl KnownNames {
     pub fn for_corpus(corpus: &Corpus) -> Arc<KnownNames> {

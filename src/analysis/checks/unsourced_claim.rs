@@ -81,9 +81,8 @@ fn is_statement(cx: &Context, s: &Range<usize>, words: &[Word]) -> bool {
         return false;
     }
     let text = cx.draft.prose.get(s.clone()).unwrap_or("").trim_end();
-    let end =
-        text.trim_end_matches(|c: char| matches!(c, '"' | '”' | '’' | '\'' | ')' | '*' | '_'));
-    if !(end.ends_with('.') || end.ends_with('!')) {
+    let end = text.trim_end_matches(['"', '”', '’', '\'', ')', '*', '_']);
+    if !end.ends_with(['.', '!']) {
         return false;
     }
     // The line the sentence starts on, as written: "# …" and "> …".
