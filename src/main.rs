@@ -12,6 +12,7 @@ use dossier::analysis::backend::DossierBackend;
 use dossier::analysis::card;
 use dossier::analysis::checks::{self, CheckOptions};
 use dossier::analysis::draft::{is_markdown, Draft};
+use dossier::analysis::ignore::Ignores;
 use dossier::config::{Settings, SettingsLayer, PROJECT_FILE};
 use dossier::corpus::source::LoadOptions;
 use dossier::corpus::{Corpus, CorpusOptions, EntityKind};
@@ -359,6 +360,10 @@ fn check(args: &CheckArgs) -> ExitCode {
         None => SettingsLayer::default(),
     };
     let mut settings = Settings::layered(root.as_deref(), &[&layer]);
+    let ignores = root
+        .as_deref()
+        .map(|r| Ignores::load(&r.canonicalize().unwrap_or_else(|_| r.to_path_buf())))
+        .unwrap_or_default();
     // Command-line folders add to the project's, as they do for `lsp`.
     for dir in &args.corpus.corpus {
         let dir = cwd.join(dir);
@@ -412,10 +417,12 @@ fn check(args: &CheckArgs) -> ExitCode {
         tally.files += 1;
         let shown = path.display().to_string();
         let draft = Draft::read(&text, markdown_file(path), &corpus);
+        // Ignores name files relative to the project root: hand over the
+        // draft's real path, as the editor does.
         let options = CheckOptions {
             attribution_style: settings.attribution_style,
-            file: Some(path.clone()),
-            ..CheckOptions::default()
+            file: Some(path.canonicalize().unwrap_or_else(|_| cwd.join(path))),
+            ignores: ignores.clone(),
         };
         let index = report::LineIndex::new(&text);
         let mut entries: Vec<report::Entry> = checks::run(&corpus, &draft, &options)

@@ -14,6 +14,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::config::Settings;
@@ -173,6 +174,8 @@ pub struct Place {
     pub message: String,
     /// True for a place in a source, false for one in the draft itself.
     pub in_source: bool,
+    /// The source's own words at that place, on one line, shortened.
+    pub passage: Option<String>,
 }
 
 /// A finding located in a draft file, at the severity it is reported at.
@@ -226,8 +229,13 @@ impl Entry {
 pub struct RelatedResolver<'c> {
     corpus: &'c Corpus,
     base: PathBuf,
-    disk: HashMap<PathBuf, Option<Vec<usize>>>,
+    /// Files read from disk (sources outside the corpus, or HTML whose
+    /// file bytes differ from the readable text): text and line starts.
+    disk: HashMap<PathBuf, Option<(String, Vec<usize>)>>,
 }
+
+/// Passages longer than this many characters are cut with `…`.
+const MAX_PASSAGE_CHARS: usize = 160;
 
 impl<'c> RelatedResolver<'c> {
     pub fn new(corpus: &'c Corpus, base: &Path) -> RelatedResolver<'c> {
@@ -253,32 +261,71 @@ impl<'c> RelatedResolver<'c> {
                     line: Some(index.position(r.target.range.start).0),
                     message: r.message.clone(),
                     in_source: false,
+                    passage: None,
                 },
-                Some(path) => Place {
-                    file: self.show(path),
-                    line: self.source_line(path, r.target.range.start),
-                    message: r.message.clone(),
-                    in_source: true,
-                },
+                Some(path) => {
+                    let (line, passage) = self.source_place(path, &r.target.range);
+                    Place {
+                        file: self.show(path),
+                        line,
+                        message: r.message.clone(),
+                        in_source: true,
+                        passage,
+                    }
+                }
             })
             .collect()
     }
 
-    fn source_line(&mut self, path: &Path, file_offset: usize) -> Option<usize> {
-        let line_of = |starts: &[usize]| starts.partition_point(|&s| s <= file_offset).max(1);
-        if let Some(doc) = self.corpus.documents.iter().find(|d| d.path == path) {
-            return Some(line_of(&doc.line_map.file_line_starts));
+    /// Line and passage of a byte range of a source file.
+    fn source_place(
+        &mut self,
+        path: &Path,
+        file_range: &Range<usize>,
+    ) -> (Option<usize>, Option<String>) {
+        let line_of = |starts: &[usize]| starts.partition_point(|&s| s <= file_range.start).max(1);
+        let doc = self.corpus.documents.iter().find(|d| d.path == path);
+        if let Some(doc) = doc {
+            // Plain text and Markdown sources are their own readable text,
+            // so the passage needs no file (embedded seeds have none).
+            if doc.line_map.segments.is_empty() {
+                return (
+                    Some(line_of(&doc.line_map.file_line_starts)),
+                    doc.text.get(file_range.clone()).and_then(one_line),
+                );
+            }
         }
-        let starts = self.disk.entry(path.to_path_buf()).or_insert_with(|| {
+        let read = self.disk.entry(path.to_path_buf()).or_insert_with(|| {
             let bytes = std::fs::read(path).ok()?;
-            Some(line_starts(&String::from_utf8_lossy(&bytes)))
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let starts = line_starts(&text);
+            Some((text, starts))
         });
-        starts.as_deref().map(line_of)
+        match read {
+            Some((text, starts)) => (
+                Some(line_of(starts)),
+                text.get(file_range.clone()).and_then(one_line),
+            ),
+            None => (doc.map(|d| line_of(&d.line_map.file_line_starts)), None),
+        }
     }
 
     fn show(&self, path: &Path) -> String {
         let shown = path.strip_prefix(&self.base).unwrap_or(path);
         shown.display().to_string()
+    }
+}
+
+/// A passage on one line, cut to [`MAX_PASSAGE_CHARS`]; `None` when empty.
+fn one_line(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let line = words.join(" ");
+    if line.is_empty() {
+        return None;
+    }
+    match line.char_indices().nth(MAX_PASSAGE_CHARS) {
+        Some((cut, _)) => Some(format!("{}…", line[..cut].trim_end())),
+        None => Some(line),
     }
 }
 
@@ -349,17 +396,22 @@ pub fn human(entry: &Entry, index: &LineIndex<'_>, style: Style) -> String {
         style.severity(entry.severity, &"^".repeat(carets))
     );
     for place in &entry.related {
-        let label = if place.in_source { "source" } else { "note" };
         let location = match place.line {
             Some(line) => format!("{}:{line}", place.file),
             None => place.file.clone(),
         };
+        // A source's own words say more than a label for them; the header
+        // already says what differs.
+        let (label, what) = match (&place.passage, place.in_source) {
+            (Some(passage), true) => ("source", format!("\"{passage}\"")),
+            (None, true) => ("source", place.message.clone()),
+            (_, false) => ("note", place.message.clone()),
+        };
         let _ = writeln!(
             out,
-            "{pad} {} {}: {} ({location})",
+            "{pad} {} {}: {what} ({location})",
             style.gutter("="),
             style.paint("1", label),
-            place.message
         );
     }
     out.push('\n');
@@ -463,23 +515,50 @@ fn snippet(line: &str, from: usize, to: usize) -> (String, usize, usize) {
     (shown, caret_pad, carets.max(1))
 }
 
-/// One JSON Lines record.
-pub fn json_line(entry: &Entry) -> Value {
-    json!({
-        "file": entry.file,
-        "line": entry.line,
-        "column": entry.column,
-        "end_line": entry.end_line,
-        "end_column": entry.end_column,
-        "code": entry.code,
-        "severity": severity_name(entry.severity),
-        "message": entry.message,
-        "related": entry.related.iter().map(|p| json!({
-            "file": p.file,
-            "line": p.line,
-            "message": p.message,
-        })).collect::<Vec<_>>(),
-    })
+/// One JSON Lines record, keys in a reader's order (file and place first).
+#[derive(Serialize)]
+struct JsonRecord<'e> {
+    file: &'e str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    code: &'e str,
+    severity: &'static str,
+    message: &'e str,
+    related: Vec<JsonRelated<'e>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'e> {
+    file: &'e str,
+    line: Option<usize>,
+    message: &'e str,
+}
+
+/// One JSON Lines record, without its line break.
+pub fn json_line(entry: &Entry) -> String {
+    let record = JsonRecord {
+        file: &entry.file,
+        line: entry.line,
+        column: entry.column,
+        end_line: entry.end_line,
+        end_column: entry.end_column,
+        code: &entry.code,
+        severity: severity_name(entry.severity),
+        message: &entry.message,
+        related: entry
+            .related
+            .iter()
+            .map(|p| JsonRelated {
+                file: &p.file,
+                line: p.line,
+                message: &p.message,
+            })
+            .collect(),
+    };
+    // Plain strings and numbers: serialising cannot fail.
+    serde_json::to_string(&record).unwrap_or_default()
 }
 
 /// A path as a SARIF artifact URI: relative paths stay relative (resolved
@@ -743,25 +822,100 @@ mod tests {
         let related = vec![Place {
             file: "sources/fisheries.txt".into(),
             line: Some(12),
-            message: "“the nets were nearly empty”".into(),
+            message: "The source's wording".into(),
             in_source: true,
+            passage: Some("the nets were nearly empty".into()),
         }];
         let entry = Entry::new("d.md", &index, &f, Severity::Error, related);
         let plain = human(&entry, &index, Style { color: false });
-        assert!(
-            plain.contains("  = source: “the nets were nearly empty” (sources/fisheries.txt:12)\n")
-        );
+        assert!(plain
+            .contains("  = source: \"the nets were nearly empty\" (sources/fisheries.txt:12)\n"));
         assert!(!plain.contains('\x1b'));
         let coloured = human(&entry, &index, Style { color: true });
         assert!(
             coloured.contains("\x1b[1;31merror[misquote]\x1b[0m"),
             "{coloured}"
         );
-        let json = json_line(&entry);
+        let line = json_line(&entry);
+        assert!(
+            line.starts_with("{\"file\":\"d.md\",\"line\":1,\"column\":22,"),
+            "{line}"
+        );
+        let json: Value = serde_json::from_str(&line).expect("json");
         assert_eq!(json["related"][0]["line"], 12);
         assert_eq!(json["column"], 22);
         assert_eq!(json["end_column"], 41);
         assert_eq!(json["severity"], "error");
+    }
+
+    #[test]
+    fn related_sources_get_their_line_and_words_from_the_corpus_or_disk() {
+        use crate::corpus::source::{self, LoadOptions};
+        use crate::server::{Related, Target};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let wire = "Harbour news\r\n\r\nDirector Anna Kowalczyk said “the nets\r\nwere nearly empty” on Friday.\r\n";
+        let wire_path = dir.path().join("wire.txt");
+        std::fs::write(&wire_path, wire).expect("write");
+        let corpus = Corpus::build(source::load(
+            &[dir.path().to_path_buf()],
+            false,
+            &LoadOptions::default(),
+        ));
+        // A file the corpus does not hold is read from disk.
+        let notes_path = dir.path().join("notes.md");
+        std::fs::write(&notes_path, "one\ntwo\nZoë’s note\n").expect("write");
+
+        let start = wire.find("the nets").expect("passage");
+        let end = wire.find(" on Friday").expect("end") - "”".len();
+        let notes_start = "one\ntwo\n".len();
+        let draft = "Anna Kowalczyk said “the nets were empty”.\n";
+        let finding = Finding {
+            related: vec![
+                Related {
+                    target: Target::in_file(&wire_path, start..end),
+                    message: "The source's wording".into(),
+                },
+                Related {
+                    target: Target::in_file(
+                        &notes_path,
+                        notes_start..notes_start + "Zoë’s note".len(),
+                    ),
+                    message: "A note".into(),
+                },
+                Related {
+                    target: Target::here(0..4),
+                    message: "First named here".into(),
+                },
+            ],
+            ..finding(draft, "the nets were empty", "misquote")
+        };
+        let index = LineIndex::new(draft);
+        let mut resolver = RelatedResolver::new(&corpus, dir.path());
+        let places = resolver.places(&finding, "d.md", &index);
+        assert_eq!(places[0].file, "wire.txt");
+        assert_eq!(places[0].line, Some(3));
+        assert_eq!(
+            places[0].passage.as_deref(),
+            Some("the nets were nearly empty")
+        );
+        assert_eq!(places[1].line, Some(3));
+        assert_eq!(places[1].passage.as_deref(), Some("Zoë’s note"));
+        assert_eq!(places[2].file, "d.md");
+        assert!(!places[2].in_source);
+        let entry = Entry::new("d.md", &index, &finding, Severity::Warning, places);
+        let out = human(&entry, &index, Style { color: false });
+        assert!(
+            out.contains("  = source: \"the nets were nearly empty\" (wire.txt:3)\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("  = note: First named here (d.md:1)\n"),
+            "{out}"
+        );
+        // Long passages are cut.
+        let long = one_line(&"word ".repeat(100)).expect("passage");
+        assert!(long.chars().count() <= MAX_PASSAGE_CHARS + 1);
+        assert!(long.ends_with('…'));
     }
 
     #[test]

@@ -1,0 +1,156 @@
+//! What a writer waits for: a full check of a draft (reading it, then every
+//! rule) for a 30 KB article and a 3 MB document, a hover, and one quote
+//! look-up — all against the built-in seed corpus.
+//!
+//! The drafts are the sample draft followed by real news text: Wikinews
+//! articles from `../shared/corpora/wikinews/` when that folder sits beside
+//! the checkout, otherwise the seed articles themselves, repeated.
+//!
+//! `cargo bench --bench check` prints criterion's figures.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use dossier::analysis::backend::DossierBackend;
+use dossier::analysis::checks::{self, CheckOptions};
+use dossier::analysis::draft::Draft;
+use dossier::analysis::quote_source;
+use dossier::config::Settings;
+use dossier::corpus::source::{self, LoadOptions};
+use dossier::corpus::Corpus;
+use dossier::server::Backend;
+
+const SAMPLE_DRAFT: &str = include_str!("../examples/draft.md");
+
+/// News text to pad drafts with, article after article.
+fn news_articles() -> Vec<String> {
+    let wikinews = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/wikinews");
+    let loaded = if wikinews.is_dir() {
+        source::load(&[wikinews], false, &LoadOptions::default())
+    } else {
+        source::load(&[], true, &LoadOptions::default())
+    };
+    loaded.files.into_iter().map(|f| f.text).collect()
+}
+
+/// The sample draft, then articles (cycled) until the text reaches `size`
+/// bytes.
+fn draft_of_size(articles: &[String], size: usize) -> String {
+    let mut text = String::from(SAMPLE_DRAFT);
+    for article in articles.iter().cycle() {
+        if text.len() >= size || article.is_empty() {
+            break;
+        }
+        text.push_str("\n\n");
+        text.push_str(article);
+    }
+    text
+}
+
+fn check(corpus: &Corpus, text: &str) -> usize {
+    let draft = Draft::read(text, true, corpus);
+    checks::run(corpus, &draft, &CheckOptions::default()).len()
+}
+
+fn bench_check(c: &mut Criterion) {
+    let corpus = Corpus::build(source::load(&[], true, &LoadOptions::default()));
+    let articles = news_articles();
+    let article = draft_of_size(&articles, 30 * 1024);
+    let document = draft_of_size(&articles, 3 * 1024 * 1024);
+    eprintln!(
+        "drafts: {} bytes ({} findings), {} bytes ({} findings)",
+        article.len(),
+        check(&corpus, &article),
+        document.len(),
+        check(&corpus, &document)
+    );
+
+    let mut group = c.benchmark_group("check");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(3));
+    group.throughput(Throughput::Bytes(SAMPLE_DRAFT.len() as u64));
+    group.bench_function("sample-draft", |b| {
+        b.iter(|| check(&corpus, black_box(SAMPLE_DRAFT)))
+    });
+    group.throughput(Throughput::Bytes(article.len() as u64));
+    group.bench_function("article-30KB", |b| {
+        b.iter(|| check(&corpus, black_box(&article)))
+    });
+    group.bench_function("article-30KB-read-only", |b| {
+        b.iter(|| {
+            Draft::read(black_box(&article), true, &corpus)
+                .mentions
+                .len()
+        })
+    });
+    group.throughput(Throughput::Bytes(document.len() as u64));
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("document-3MB", |b| {
+        b.iter(|| check(&corpus, black_box(&document)))
+    });
+    group.finish();
+}
+
+fn bench_hover(c: &mut Criterion) {
+    let backend = DossierBackend::new();
+    let settings = Settings::default();
+    backend.configure(&settings);
+    backend.build(&settings, &|_, _| {});
+    let articles = news_articles();
+    let article = draft_of_size(&articles, 30 * 1024);
+    // On a name, on a quotation, and on plain words.
+    let on_name = SAMPLE_DRAFT.find("Lieberman").unwrap_or(0) + 2;
+    let on_quote = SAMPLE_DRAFT.find("existential").unwrap_or(0) + 2;
+    let on_words = SAMPLE_DRAFT.find("rethinking").unwrap_or(0) + 2;
+    eprintln!(
+        "hover answers: name {}, quote {}, words {}",
+        backend.hover(&article, on_name).is_some(),
+        backend.hover(&article, on_quote).is_some(),
+        backend.hover(&article, on_words).is_some()
+    );
+
+    let mut group = c.benchmark_group("hover");
+    group.sample_size(20);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(3));
+    for (name, offset) in [
+        ("name-in-30KB", on_name),
+        ("quote-in-30KB", on_quote),
+        ("words-in-30KB", on_words),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| backend.hover(black_box(&article), black_box(offset)))
+        });
+    }
+    group.finish();
+}
+
+fn bench_quote_lookup(c: &mut Criterion) {
+    let corpus = Corpus::build(source::load(&[], true, &LoadOptions::default()));
+    let mut group = c.benchmark_group("quote-lookup");
+    group.sample_size(30);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    for (name, quote) in [
+        ("word-for-word", "existential crisis"),
+        (
+            "misquote",
+            "everything that had to be clarified with our friends in the U.S. was done",
+        ),
+        (
+            "not-found",
+            "We simply cannot hand over our best material until the leaks stop",
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| quote_source::locate(&corpus, black_box(quote)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_check, bench_hover, bench_quote_lookup);
+criterion_main!(benches);
