@@ -97,6 +97,7 @@ local known = {
   ['vague-attribution'] = true,
   ['unknown-actor'] = true,
   ['unattributed-quote'] = true,
+  ['quote-not-found'] = true,
 }
 local codes, known_codes = {}, 0
 for _, d in ipairs(diags) do

@@ -22,7 +22,7 @@ const SEEDS = path.resolve(process.env.SEEDS || path.join(REPO, 'seeds'));
 const SPEAKER = 'Sean Spicer';
 const ROLE = 'White House Press Secretary';
 const CODES = ['misquote', 'misattributed-quote', 'name-variant', 'unsourced-claim',
-  'vague-attribution', 'unknown-actor', 'unattributed-quote'];
+  'vague-attribution', 'unknown-actor', 'unattributed-quote', 'quote-not-found'];
 const t0 = Date.now();
 const ms = () => Date.now() - t0;
 const sleep = n => new Promise(r => setTimeout(r, n));
@@ -93,13 +93,15 @@ async function hover(page, lineText, needle, shot) {
   const ud = path.join(root, 'ud'), ext = path.join(root, 'ext'), ws = path.join(root, 'ws');
   for (const d of [path.join(ud, 'User'), ext, ws]) fs.mkdirSync(d, { recursive: true });
   fs.copyFileSync(path.join(__dirname, 'fixtures', 'draft.md'), path.join(ws, 'draft.md'));
+  // A second draft, opened once the server runs: the warm open → diagnostics.
+  fs.writeFileSync(path.join(ws, 'second.md'), 'Later, Foreign Minister Sergei Lavrov met the president’s envoy.\n');
   fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false,
     'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false, 'workbench.tips.enabled': false,
     'workbench.enableExperiments': false, 'chat.commandCenter.enabled': false,
     'editor.hover.delay': 150, 'window.commandCenter': false, 'workbench.colorTheme': 'Default Dark Modern',
-    'editor.minimap.enabled': false,
+    'editor.minimap.enabled': false, 'extensions.ignoreRecommendations': true,
     // Source articles from disk, so go-to-definition lands in real files.
     'dossier.corpus': [SEEDS], 'dossier.includeDefaultCorpus': false,
     ...(process.env.DOSSIER ? { 'dossier.server.path': path.resolve(process.env.DOSSIER) } : {}),
@@ -174,26 +176,73 @@ async function hover(page, lineText, needle, shot) {
     res.colours = { person: known && known.color, plain: plain && plain.color, unknownName: person && person.color };
     check('recognised person is coloured (semantic tokens)', known && plain && known.color !== plain.color, res.colours);
 
+    // The same colours must read well in the default light theme.
     // Problems: status-bar counter and the panel's rows with Dossier's codes.
     await page.mouse.move(5, 400);
     const sb = page.locator('#status\\.problems');
-    res.status_problems = (await sb.getAttribute('aria-label').catch(() => null)) || (await sb.innerText().catch(() => null));
+    for (let i = 0; i < 50; i++) { // the counter catches up with the markers
+      res.status_problems = (await sb.getAttribute('aria-label').catch(() => null)) || (await sb.innerText().catch(() => null));
+      if (/[1-9]/.test(res.status_problems || '')) break;
+      await sleep(200);
+    }
     await page.keyboard.press('Control+Shift+M');
     const rows = page.locator('.markers-panel .monaco-list-row');
     await rows.first().waitFor({ timeout: 15000 }).catch(() => {});
     await sleep(500);
     const texts = await rows.allInnerTexts();
     res.problems_rows = texts;
-    const withCode = texts.filter(t => CODES.some(c => t.includes(c)));
-    const fileRows = texts.filter(t => /draft\.md/.test(t));
-    const count = texts.length - fileRows.length;
+    // Rows of findings carry the source "dossier" and a code; the file row
+    // carries the count; related-information rows (the source's wording)
+    // hang under their finding.
+    const findings = texts.filter(t => t.split('\n').includes('dossier'));
+    const withCode = findings.filter(t => CODES.some(c => t.split('\n').includes(c)));
+    const fileRow = texts.find(t => t.startsWith('draft.md'));
+    const fileCount = fileRow ? Number(fileRow.split('\n')[1]) : null;
+    const count = findings.length;
     res.problem_count = count;
-    check('Problems lists findings with Dossier codes', count > 0 && withCode.length === count,
+    res.problem_codes = findings.map(t => CODES.find(c => t.split('\n').includes(c)));
+    console.log(`problems: ${count} (${res.problem_codes.join(', ')}); status bar: ${res.status_problems}`);
+    check('Problems lists findings with Dossier codes', count > 0 && withCode.length === count && fileCount === count,
       { status: res.status_problems, rows: texts });
     const sbCount = (res.status_problems || '').match(/(\d+)/g);
     check('Problems count in the status bar matches the panel',
       sbCount && sbCount.map(Number).reduce((a, b) => a + b, 0) === count, { status: res.status_problems, count });
     await page.screenshot({ path: path.join(OUT, 'vscode-problems.png') });
+
+    // Warm: a second draft while the server is already running.
+    const row2 = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'second.md' });
+    const tOpen2 = Date.now();
+    await row2.click();
+    let warm = null;
+    try {
+      await page.locator('.monaco-editor .view-line', { hasText: 'met the president' }).waitFor({ timeout: 15000 });
+      await page.waitForSelector('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info',
+        { timeout: 15000 });
+      warm = Date.now() - tOpen2;
+    } catch { /* reported below */ }
+    res.timings.warm_open_to_first_diagnostics_ms = warm;
+    console.log(`time: vscode open -> first diagnostics, server already running: ${warm === null ? 'none' : warm} ms`);
+    check('second draft gets diagnostics', warm !== null, 'no squiggle within 15 s');
+
+    // The default light theme: set it and reload the window (the editor
+    // and its draft come back as they were).
+    await row.click();
+    await page.locator('.monaco-editor .view-line', { hasText: 'Sergei Lavrov' }).waitFor({ timeout: 15000 });
+    const settingsFile = path.join(ud, 'User', 'settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Light Modern' }, null, 1));
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    let light = null;
+    for (let i = 0; i < 100 && !light; i++) {
+      await sleep(200);
+      const k = await wordBox(page, `${SPEAKER} said:`, 'Spicer').catch(() => null);
+      const p = await wordBox(page, 'approved the story', 'approved').catch(() => null);
+      if (k && p && p.color !== res.colours.plain && k.color !== p.color) light = { person: k.color, plain: p.color };
+    }
+    res.colours_light = light;
+    await page.screenshot({ path: path.join(OUT, 'vscode-light.png') });
+    check('recognised person is coloured in the light theme', light, light);
   } catch (e) {
     check('no unexpected error', false, String((e && e.message) || e).split('\n')[0]);
     try { const [p] = browser.contexts()[0].pages(); await p.screenshot({ path: path.join(OUT, 'vscode-failure.png') }); } catch {}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Real-editor tests: Neovim 0.11 (headless, through editors/nvim) and VS Code
+# (code-server + the built .vsix, driven by Chromium) against the real
+# `dossier lsp --stdio` and the seed articles. Installs what it needs from
+# the package registries into $DOSSIER_EDITORS_PREFIX (kept between runs on
+# the same machine). Prints `N passed, N failed` last; exits 1 on a failure.
+# Artifacts (screenshots, the .vsix, logs): target/editor-e2e/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+export PREFIX=${DOSSIER_EDITORS_PREFIX:-/tmp/dossier-editors}
+OUT=$REPO/target/editor-e2e
+mkdir -p "$OUT"
+# Keep editor state, logs and config out of ~.
+export XDG_STATE_HOME=$PREFIX/xdg-state XDG_CONFIG_HOME=$PREFIX/xdg-config \
+  XDG_DATA_HOME=$PREFIX/xdg-data XDG_CACHE_HOME=$PREFIX/xdg-cache
+started=$(date +%s)
+stamp() { echo "[$(( $(date +%s) - started ))s] $*"; }
+
+stamp "installing editors into $PREFIX"
+if ! tests/editors/setup.sh >"$OUT/setup.log" 2>&1; then
+  cat "$OUT/setup.log"; echo "editors: setup failed"; echo "0 passed, 1 failed"; exit 1
+fi
+tail -2 "$OUT/setup.log"
+
+stamp "cargo build --release"
+cargo build --release --quiet || { echo "0 passed, 1 failed"; exit 1; }
+DOSSIER=$REPO/target/release/dossier
+
+stamp "building the VS Code extension (.vsix)"
+if ! DOSSIER_BINARY=$DOSSIER tests/editors/build_vsix.sh "$OUT/dossier.vsix" >"$OUT/vsix.log" 2>&1; then
+  cat "$OUT/vsix.log"; echo "editors: .vsix build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+grep -E "Packaged|bundle-server" "$OUT/vsix.log"
+
+status=0
+stamp "Neovim"
+DOSSIER=$DOSSIER timeout 300 "$PREFIX/nvim" --clean --headless -l tests/editors/nvim_test.lua \
+  >"$OUT/nvim.log" 2>&1 || status=1
+grep -v '^{' "$OUT/nvim.log"
+
+stamp "VS Code (code-server)"
+CODE_SERVER=$PREFIX/node_modules/.bin/code-server VSIX=$OUT/dossier.vsix \
+  NODE_PATH=$PREFIX/node_modules timeout 300 node tests/editors/vscode_e2e.js "$OUT" \
+  >"$OUT/vscode.log" 2>&1 || status=1
+grep -v '^{' "$OUT/vscode.log"
+ls "$OUT"/*.png 2>/dev/null | sed 's/^/screenshot: /'
+
+stamp "done"
+passed=$(cat "$OUT/nvim.log" "$OUT/vscode.log" | grep -c '^ok - ')
+failed=$(cat "$OUT/nvim.log" "$OUT/vscode.log" | grep -c '^not ok - ')
+# A runner that died before its checks counts as a failure.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
