@@ -245,6 +245,9 @@ impl LanguageServer for DossierServer {
     async fn initialized(&self, _: InitializedParams) {
         let state = self.state.clone();
         tokio::spawn(async move {
+            let (backend, root) = (state.backend.clone(), state.session().root);
+            let _ =
+                tokio::task::spawn_blocking(move || backend.open_workspace(root.as_deref())).await;
             state.pull_configuration().await;
             state.refresh_settings();
             state.register_watchers().await;
@@ -441,8 +444,11 @@ impl LanguageServer for DossierServer {
             .filter(|f| f.range.start <= range.end && range.start <= f.range.end)
             .collect();
         let (backend, text) = (self.state.backend.clone(), doc.text());
+        let file = from_proto::file_path(&uri);
         let fixes = self
-            .blocking(move || backend.code_actions(&text, range, &findings))
+            .blocking(move || {
+                backend.code_actions_in_file(&text, range, &findings, file.as_deref())
+            })
             .await;
         let actions = fixes
             .into_iter()

@@ -166,17 +166,30 @@ pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> Stri
         }
     }
 
-    let quotes: Vec<_> = corpus.quotes_by(entity).take(3).collect();
+    // Up to three short quotes, each once, each linked to its line.
+    let mut quotes: Vec<&crate::corpus::Quote> = Vec::new();
+    for q in corpus.quotes_by(entity) {
+        if !quotes.iter().any(|seen| seen.text == q.text) {
+            quotes.push(q);
+        }
+        if quotes.len() == 3 {
+            break;
+        }
+    }
     if !quotes.is_empty() {
         out.push('\n');
         for q in quotes {
             let d = &corpus.documents[q.span.doc];
             let line = d.line_of(q.span.range.start);
+            let place = format!("{}:{line}", short_id(&d.id));
+            let place = match links.link(corpus, q.span.doc, line) {
+                Some(uri) => format!("[{place}]({uri})"),
+                None => place,
+            };
             let _ = writeln!(
                 out,
-                "> “{}” — {}:{line}  ",
+                "> “{}” — {place}  ",
                 escape_markdown(&shorten(&q.text, 140)),
-                short_id(&d.id)
             );
         }
     }

@@ -8,5 +8,9 @@ pub mod checks;
 pub mod draft;
 #[cfg(test)]
 mod fixture;
+pub mod goto;
+pub mod hover;
 pub mod ignore;
 pub mod quote_source;
+pub mod source_files;
+pub mod symbols;

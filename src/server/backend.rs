@@ -201,10 +201,28 @@ pub trait Backend: Send + Sync + 'static {
         let _ = settings;
     }
 
+    /// The workspace root (where `dossier.toml` lives), told once after
+    /// `initialize`.
+    fn open_workspace(&self, root: Option<&std::path::Path>) {
+        let _ = root;
+    }
+
     /// Findings for a draft; `language` is the editor's language id.
     fn check(&self, text: &str, language: &str) -> Vec<Finding> {
         let _ = (text, language);
         Vec::new()
+    }
+
+    /// [`Backend::check`] for a draft saved at `file` (per-file ignores);
+    /// what the server calls.
+    fn check_file(
+        &self,
+        text: &str,
+        language: &str,
+        file: Option<&std::path::Path>,
+    ) -> Vec<Finding> {
+        let _ = file;
+        self.check(text, language)
     }
 
     fn hover(&self, text: &str, offset: usize) -> Option<HoverCard> {
@@ -255,6 +273,19 @@ pub trait Backend: Send + Sync + 'static {
     fn code_actions(&self, text: &str, range: Range<usize>, findings: &[Finding]) -> Vec<QuickFix> {
         let _ = (text, range, findings);
         Vec::new()
+    }
+
+    /// [`Backend::code_actions`] for a draft saved at `file`; what the
+    /// server calls.
+    fn code_actions_in_file(
+        &self,
+        text: &str,
+        range: Range<usize>,
+        findings: &[Finding],
+        file: Option<&std::path::Path>,
+    ) -> Vec<QuickFix> {
+        let _ = file;
+        self.code_actions(text, range, findings)
     }
 
     /// Runs a command a quick fix carried (`workspace/executeCommand`).

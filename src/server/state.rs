@@ -318,7 +318,12 @@ impl State {
             let backend = self.backend.clone();
             let text = doc.text();
             let language = doc.language_id().to_string();
-            match tokio::task::spawn_blocking(move || backend.check(&text, &language)).await {
+            let file = crate::server::from_proto::file_path(&uri);
+            match tokio::task::spawn_blocking(move || {
+                backend.check_file(&text, &language, file.as_deref())
+            })
+            .await
+            {
                 Ok(findings) => findings,
                 Err(err) => {
                     self.log(MessageType::ERROR, format!("check of {uri} failed: {err}"));

@@ -58,7 +58,17 @@ impl LspClient {
 
     /// Starts `dossier` with `args` (e.g. `["lsp", "--stdio"]`).
     pub fn spawn_binary(args: &[&str]) -> LspClient {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        LspClient::spawn_binary_with_env(args, &[])
+    }
+
+    /// Like [`spawn_binary`] with extra environment variables (e.g. a
+    /// private `XDG_CACHE_HOME`).
+    pub fn spawn_binary_with_env(args: &[&str], env: &[(&str, &std::path::Path)]) -> LspClient {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command
             .args(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -309,6 +319,34 @@ pub fn position(text: &str, offset: usize, utf16: bool) -> Value {
         }
     }
     json!({ "line": line, "character": col })
+}
+
+/// Byte offset of an LSP position (JSON) in `text`, the inverse of
+/// [`position`].
+pub fn offset(text: &str, position: &Value, utf16: bool) -> usize {
+    let line = position["line"].as_u64().unwrap_or(0) as usize;
+    let col = position["character"].as_u64().unwrap_or(0) as usize;
+    let mut starts = vec![0];
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 1;
+        }
+        if bytes[i] == b'\n' || bytes[i] == b'\r' {
+            starts.push(i + 1);
+        }
+        i += 1;
+    }
+    let start = starts.get(line).copied().unwrap_or(text.len());
+    let mut units = 0;
+    for (at, c) in text[start..].char_indices() {
+        if units >= col || c == '\n' || c == '\r' {
+            return start + at;
+        }
+        units += if utf16 { c.len_utf16() } else { c.len_utf8() };
+    }
+    text.len()
 }
 
 /// LSP range of a byte range, as [`position`] computes it.
