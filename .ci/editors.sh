@@ -38,6 +38,10 @@ stamp "Neovim"
 DOSSIER=$DOSSIER timeout 300 "$PREFIX/nvim" --clean --headless -l tests/editors/nvim_test.lua \
   >"$OUT/nvim.log" 2>&1 || status=1
 grep -v '^{' "$OUT/nvim.log"
+stamp "Neovim TUI (tmux)"
+NVIM=$PREFIX/nvim DOSSIER=$DOSSIER timeout 120 tests/editors/nvim_tui_test.sh "$OUT" \
+  >"$OUT/nvim-tui.log" 2>&1 || status=1
+cat "$OUT/nvim-tui.log"
 
 stamp "VS Code (code-server)"
 CODE_SERVER=$PREFIX/node_modules/.bin/code-server VSIX=$OUT/dossier.vsix \
@@ -47,8 +51,8 @@ grep -v '^{' "$OUT/vscode.log"
 ls "$OUT"/*.png 2>/dev/null | sed 's/^/screenshot: /'
 
 stamp "done"
-passed=$(cat "$OUT/nvim.log" "$OUT/vscode.log" | grep -c '^ok - ')
-failed=$(cat "$OUT/nvim.log" "$OUT/vscode.log" | grep -c '^not ok - ')
+passed=$(cat "$OUT/nvim.log" "$OUT/nvim-tui.log" "$OUT/vscode.log" | grep -c '^ok - ')
+failed=$(cat "$OUT/nvim.log" "$OUT/nvim-tui.log" "$OUT/vscode.log" | grep -c '^not ok - ')
 # A runner that died before its checks counts as a failure.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"

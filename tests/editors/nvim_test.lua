@@ -263,4 +263,28 @@ end, 20)
 local summary = corpus and table.concat(dossier_mod.summary_lines(corpus), '\n') or err
 check('corpus summary lists the five seed documents', corpus and summary:find('- 5 documents', 1, true) and summary:find('004_6937bedc17dac110', 1, true), summary)
 
+-- 9. :DossierOpenSource opens a seed article by id prefix.
+vim.api.nvim_set_current_buf(buf)
+vim.cmd('DossierOpenSource 004')
+vim.wait(15000, function()
+  return vim.api.nvim_buf_get_name(0):find('004_6937bedc17dac110.txt', 1, true) ~= nil
+end, 20)
+check(':DossierOpenSource opens the seed article', vim.api.nvim_buf_get_name(0):find('004_6937bedc17dac110.txt', 1, true), vim.api.nvim_buf_get_name(0))
+vim.api.nvim_set_current_buf(buf)
+
+-- 10. :DossierRestart: a new server serves the draft, diagnostics return.
+local old_id = client.id
+vim.cmd('DossierRestart')
+local restarted = vim.wait(15000, function()
+  local c = vim.lsp.get_clients({ bufnr = buf, name = 'dossier' })[1]
+  if c == nil or c.id == old_id then
+    return false
+  end
+  -- Published by the new server (each client has its own namespace).
+  local ns = vim.lsp.diagnostic.get_namespace(c.id)
+  return #vim.diagnostic.get(buf, { namespace = ns }) > 0
+end, 20)
+local old_alive = vim.lsp.get_client_by_id(old_id)
+check(':DossierRestart brings a new server with diagnostics', restarted and (old_alive == nil or old_alive:is_stopped()), #dossier_diags())
+
 finish()
