@@ -459,6 +459,10 @@ fn find_roles(entity: &Entity, documents: &[Document], read: &[ReadDocument]) ->
                 .iter()
                 .find(|n| n.range == m.span.range)
                 .and_then(|n| n.title.clone())
+                .filter(|t| {
+                    text.get(t.clone())
+                        .is_some_and(|t| t.split_whitespace().any(roles::is_role_word))
+                })
             {
                 found.push(title);
             }

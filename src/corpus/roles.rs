@@ -201,6 +201,16 @@ pub fn title_before(
         }
     }
     taken.reverse();
+    // "X's adviser Ann Lee and former minister Tom Nowak": when the words
+    // after an "and" hold a role of their own, the role is only those words.
+    if let Some(and) = taken.iter().rposition(|w| &text[w.clone()] == "and") {
+        let tail_has_role = taken[and + 1..]
+            .iter()
+            .any(|w| is_role_word(&text[w.clone()]));
+        if tail_has_role {
+            taken.drain(..=and);
+        }
+    }
     // Trim connectors off both ends: "with the" and "and" are not roles.
     while taken
         .first()
@@ -274,6 +284,16 @@ pub fn appositive_after(
     }
     // The role noun must come early: "a retired CIA officer".
     if !ws.iter().take(7).any(|w| is_role_noun(&text[w.clone()])) {
+        return None;
+    }
+    // "Ann Lee, Senator Tom Nowak, and …" is a list of people, not a role.
+    let last_word = &text[ws[ws.len() - 1].clone()];
+    if is_capitalised(&text[ws[0].clone()])
+        && ws.len() >= 2
+        && is_capitalised(last_word)
+        && !is_role_noun(last_word)
+        && !lexicon::is_org_word(last_word)
+    {
         return None;
     }
     let opens_like_description = ARTICLES.contains(&first.as_str())
@@ -432,6 +452,26 @@ mod tests {
         let t = "Eva Lind, leader of the Harbour Party, was elected.";
         let r = appositive_after(t, at(t, "Eva Lind"), 0..t.len()).unwrap();
         assert_eq!(&t[r], "leader of the Harbour Party");
+    }
+
+    #[test]
+    fn a_role_stops_at_the_person_before_and() {
+        let t = "It pitted Harbour Director Ann Lee and former foreign minister Tom Nowak.";
+        assert_eq!(
+            before(t, "Tom Nowak").as_deref(),
+            Some("former foreign minister")
+        );
+        let t = "Fellow at the Institute for Coastal and Marine Studies Ann Lee said";
+        assert_eq!(
+            before(t, "Ann Lee").as_deref(),
+            Some("Fellow at the Institute for Coastal and Marine Studies")
+        );
+    }
+
+    #[test]
+    fn a_list_of_people_is_not_an_appositive() {
+        let t = "Ann Lee, Senator Tom Nowak, and others came.";
+        assert_eq!(appositive_after(t, at(t, "Ann Lee"), 0..t.len()), None);
     }
 
     #[test]
