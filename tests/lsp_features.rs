@@ -557,3 +557,79 @@ async fn ignore_action_writes_the_project_file_and_silences_the_finding() {
     assert!(file.ends_with("draft.md"), "{file}");
     s.client.shutdown().await;
 }
+
+/// Applies LSP text edits (all against `text`) the way an editor does.
+fn apply_edits(text: &str, edits: &[Value], utf16: bool) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"], utf16),
+                offset(text, &e["range"]["end"], utf16),
+                e["newText"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, &new);
+    }
+    out
+}
+
+#[tokio::test]
+async fn name_variant_fix_is_applied_from_a_code_action() {
+    let mut s = start().await;
+    let text = "In Moscow, “calm” 👩‍💻 returned.\r\nDimitry Peskov said nothing.\r\n";
+    s.client.open(URI, "markdown", 1, text).await;
+    let diagnostics = s.client.diagnostics(URI, 1).await;
+    let variant = diagnostics
+        .iter()
+        .find(|d| d["code"] == json!("name-variant"))
+        .unwrap_or_else(|| panic!("name-variant flagged: {diagnostics:#?}"))
+        .clone();
+    let actions = s
+        .client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": URI },
+                "range": variant["range"],
+                "context": { "diagnostics": [variant] }
+            }),
+        )
+        .await
+        .expect("actions");
+    let change = actions
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|a| a["title"] == json!("Change to Dmitry Peskov"))
+        .unwrap_or_else(|| panic!("fix offered: {actions:#?}"))
+        .clone();
+    assert_eq!(change["diagnostics"][0]["code"], json!("name-variant"));
+    let edits = change["edit"]["changes"][URI].as_array().expect("edits");
+    let fixed = apply_edits(text, edits, true);
+    assert_eq!(
+        fixed,
+        "In Moscow, “calm” 👩‍💻 returned.\r\nDmitry Peskov said nothing.\r\n"
+    );
+    // The editor sends the edit back; the finding is gone.
+    for e in edits {
+        s.client
+            .change(
+                URI,
+                2,
+                e["range"].clone(),
+                e["newText"].as_str().unwrap_or(""),
+            )
+            .await;
+    }
+    let after = s.client.diagnostics(URI, 2).await;
+    assert!(
+        after.iter().all(|d| d["code"] != json!("name-variant")),
+        "{after:#?}"
+    );
+    s.client.shutdown().await;
+}
