@@ -244,10 +244,43 @@ fn a_draft_that_keeps_the_seeds_attribution_is_clean() {
     assert!(found.is_empty(), "{}", summary(text, &found));
 }
 
+/// Mean time to read and to check `text`, over `runs` runs.
+fn time_check(text: &str, runs: u32) -> (std::time::Duration, std::time::Duration, usize) {
+    let _ = check(text); // warm the corpus and the name buckets
+    let mut read = std::time::Duration::ZERO;
+    let mut run = std::time::Duration::ZERO;
+    let mut n = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let draft = Draft::read(text, true, &SEEDS);
+        read += t.elapsed();
+        let t = Instant::now();
+        n = checks::run(&SEEDS, &draft, &CheckOptions::default()).len();
+        run += t.elapsed();
+    }
+    (read / runs, run / runs, n)
+}
+
 /// Not asserted: prints how long a 30 KB draft takes to check. Run with
 /// `cargo test --release --test checks_seeds -- --nocapture timing`.
 #[test]
 fn timing_of_a_30_kb_draft() {
+    // Real news prose: the seed articles themselves, about 30 KB of them.
+    let mut news = String::new();
+    for d in &SEEDS.documents {
+        if news.len() + d.text.len() > 32_000 {
+            break;
+        }
+        news.push_str(&d.text);
+        news.push_str("\n\n");
+    }
+    let (read, run, n) = time_check(&news, 20);
+    println!(
+        "seed prose ({} bytes, {} quotes, {n} findings): Draft::read {read:?}, checks::run {run:?}",
+        news.len(),
+        Draft::read(&news, true, &SEEDS).quotes.len()
+    );
+    // A draft dense with problems: every paragraph trips a rule.
     let paragraphs = [
         "Lieberman told army radio that \"everything that had to be clarified with our friends in the U.S. was done.\"",
         "“The president can always discuss common threats or common issues with host nations,” Dmitry Peskov said.",
@@ -265,23 +298,11 @@ fn timing_of_a_30_kb_draft() {
         text.push_str("\n\n");
         i += 1;
     }
-    let _ = check(&text); // warm the corpus and the name buckets
-    let runs = 20;
-    let start = Instant::now();
-    let mut read = std::time::Duration::ZERO;
-    let mut n = 0;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let draft = Draft::read(&text, true, &SEEDS);
-        read += t.elapsed();
-        n = checks::run(&SEEDS, &draft, &CheckOptions::default()).len();
-    }
-    let total = start.elapsed();
+    let (read, run, n) = time_check(&text, 20);
     println!(
-        "30 KB draft ({} bytes, {n} findings): Draft::read {:?}, checks::run {:?} per run",
+        "problem-dense draft ({} bytes, {} quotes, {n} findings): Draft::read {read:?}, checks::run {run:?}",
         text.len(),
-        read / runs,
-        (total - read) / runs
+        Draft::read(&text, true, &SEEDS).quotes.len()
     );
     assert!(n > 0);
 }

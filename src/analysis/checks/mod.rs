@@ -113,11 +113,20 @@ pub(crate) struct Context<'a, 't> {
 
 impl<'a, 't> Context<'a, 't> {
     pub fn new(corpus: &'a Corpus, draft: &'a Draft<'t>, options: &'a CheckOptions) -> Self {
-        let located = draft
-            .quotes
-            .iter()
-            .map(|q| quote_source::locate(corpus, draft.quote_text(q)))
-            .collect();
+        // A draft that repeats a quotation looks it up once.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut located: Vec<QuoteSource> = Vec::with_capacity(draft.quotes.len());
+        for q in &draft.quotes {
+            let words = draft.quote_text(q);
+            let found = match seen.get(words) {
+                Some(&i) => located[i].clone(),
+                None => {
+                    seen.insert(words, located.len());
+                    quote_source::locate(corpus, words)
+                }
+            };
+            located.push(found);
+        }
         let project_names = options.ignores.names.iter().map(|n| name_key(n)).collect();
         let mut quoted: Vec<Range<usize>> = draft.quotes.iter().map(|q| q.range.clone()).collect();
         quoted.sort_by_key(|r| r.start);
