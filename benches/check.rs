@@ -1,6 +1,8 @@
 //! What a writer waits for: a full check of a draft (reading it, then every
 //! rule) for a 30 KB article and a 3 MB document, a hover, and one quote
-//! look-up — all against the built-in seed corpus.
+//! look-up — all against the built-in seed corpus. Hovers go through the
+//! server's `Backend` seam, on a text the backend has already read (the
+//! usual case: the cursor moves, the text does not) and just after an edit.
 //!
 //! The drafts are the sample draft followed by real news text: Wikinews
 //! articles from `../shared/corpora/wikinews/` when that folder sits beside
@@ -125,6 +127,18 @@ fn bench_hover(c: &mut Criterion) {
             b.iter(|| backend.hover(black_box(&article), black_box(offset)))
         });
     }
+    // After an edit the backend has not read this text yet: cycle through
+    // more versions than it keeps, so every hover reads the draft afresh.
+    let edited: Vec<String> = (0..16)
+        .map(|i| format!("{article}\n\nEdit {i}.\n"))
+        .collect();
+    let mut turn = 0usize;
+    group.bench_function("name-in-30KB-after-edit", |b| {
+        b.iter(|| {
+            turn = (turn + 1) % edited.len();
+            backend.hover(black_box(&edited[turn]), black_box(on_name))
+        })
+    });
     group.finish();
 }
 
