@@ -106,11 +106,14 @@ impl<'t> Draft<'t> {
                 quoted: false,
             })
             .collect();
-        // Then names the sources never mention.
+        // Then names the sources never mention. Both lists are in text
+        // order and known mentions do not overlap each other, so one
+        // binary search per name finds any overlap.
+        let known_count = mentions.len();
         for n in &names {
-            let overlaps = mentions
-                .iter()
-                .any(|m| m.range.start < n.range.end && n.range.start < m.range.end);
+            let known = &mentions[..known_count];
+            let i = known.partition_point(|m| m.range.end <= n.range.start);
+            let overlaps = known.get(i).is_some_and(|m| m.range.start < n.range.end);
             if !overlaps {
                 mentions.push(DraftMention {
                     range: n.range.clone(),
@@ -128,9 +131,10 @@ impl<'t> Draft<'t> {
                 let (speaker, speaker_range) = match &q.speaker {
                     Some(SpeakerCue::Name(i)) => match names.get(*i) {
                         Some(n) => {
+                            let i = mentions.partition_point(|m| m.range.end <= n.range.start);
                             let known = mentions
-                                .iter()
-                                .find(|m| {
+                                .get(i)
+                                .filter(|m| {
                                     m.range.start <= n.range.start && n.range.end <= m.range.end
                                 })
                                 .and_then(|m| m.entity);
@@ -159,10 +163,18 @@ impl<'t> Draft<'t> {
                 }
             })
             .collect();
+        let mut quotes = quotes;
+        quotes.sort_by_key(|q| q.range.start);
+        // Quotes come in text order and do not nest, so a merge marks the
+        // mentions that stand inside one.
+        let mut q = 0;
         for m in &mut mentions {
+            while q < quotes.len() && quotes[q].range.end < m.range.end {
+                q += 1;
+            }
             m.quoted = quotes
-                .iter()
-                .any(|q| q.range.start <= m.range.start && m.range.end <= q.range.end);
+                .get(q)
+                .is_some_and(|q| q.range.start <= m.range.start && m.range.end <= q.range.end);
         }
 
         Draft {
@@ -357,6 +369,21 @@ mod tests {
         assert_eq!(prose.len(), text.len());
         assert!(prose.starts_with("Zoë said "));
         assert!(prose.ends_with(" then left.\r\n"));
+    }
+
+    #[test]
+    fn names_inside_quotes_are_marked_quoted() {
+        let corpus = Corpus::default();
+        let text = "Minister Tomás Ruiz said: “Director Anna Kowalczyk misled us.” Later Anna Kowalczyk resigned.";
+        let d = Draft::read(text, false, &corpus);
+        let flags: Vec<(&str, bool)> = d
+            .mentions
+            .iter()
+            .map(|m| (&text[m.range.clone()], m.quoted))
+            .collect();
+        assert!(flags.contains(&("Anna Kowalczyk", true)), "{flags:?}");
+        assert!(flags.contains(&("Anna Kowalczyk", false)), "{flags:?}");
+        assert!(flags.contains(&("Tomás Ruiz", false)), "{flags:?}");
     }
 
     #[test]
