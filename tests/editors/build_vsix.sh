@@ -7,8 +7,9 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 PREFIX=${PREFIX:-/tmp/dossier-editors}
-OUT=${1:-$REPO/target/editor-e2e/dossier.vsix}
+OUT=$(realpath -m "${1:-$REPO/target/editor-e2e/dossier.vsix}")
 BUILD=$PREFIX/vscode-build
+export DOSSIER_BINARY=$(realpath -m "${DOSSIER_BINARY:-$REPO/target/release/dossier}")
 mkdir -p "$BUILD" "$(dirname "$OUT")"
 # Fresh sources every time, cached dependencies when the lock file is unchanged.
 find "$BUILD" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .lock-used -exec rm -rf {} +
@@ -18,7 +19,6 @@ if ! cmp -s package-lock.json .lock-used 2>/dev/null || [ ! -d node_modules ]; t
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json .lock-used
 fi
-export DOSSIER_BINARY=${DOSSIER_BINARY:-$REPO/target/release/dossier}
 npm run --silent package >"$BUILD/package.log" 2>&1 || { cat "$BUILD/package.log"; exit 1; }
 grep -E "bundle-server|Packaged" "$BUILD/package.log" || true
 cp dossier.vsix "$OUT"

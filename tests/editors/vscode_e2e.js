@@ -32,6 +32,7 @@ const freePort = () => new Promise(r => {
 
 const res = { checks: {}, timings: {} };
 let failed = 0;
+const step = what => process.stderr.write(`[${ms()} ms] ${what}\n`);
 function check(name, ok, detail) {
   ok = !!ok;
   res.checks[name] = { ok, detail };
@@ -41,9 +42,9 @@ function check(name, ok, detail) {
 }
 
 // The centre of `needle` inside the editor line that contains `lineText`.
-async function wordBox(page, lineText, needle) {
+async function wordBox(page, lineText, needle, timeout = 30000) {
   const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
-  await line.waitFor({ timeout: 30000 });
+  await line.waitFor({ timeout });
   return line.evaluate((el, needle) => {
     // Token spans may split the word: find the text node holding its second
     // character and measure two characters from there.
@@ -87,6 +88,16 @@ async function hover(page, lineText, needle, shot) {
   return { text: (await card.first().innerText()).trim(), ms: Date.now() - t };
 }
 
+// A stuck step must not hang CI: give up after WATCHDOG_S seconds.
+let srv, browser;
+const WATCHDOG_S = Number(process.env.WATCHDOG_S || 240);
+setTimeout(() => {
+  check('finishes in time', false, `still running after ${WATCHDOG_S} s`);
+  console.log(JSON.stringify(res));
+  try { process.kill(-srv.pid, 'SIGTERM'); } catch {}
+  Promise.race([browser ? browser.close() : null, sleep(3000)]).finally(() => process.exit(1));
+}, WATCHDOG_S * 1000).unref();
+
 (async () => {
   fs.mkdirSync(OUT, { recursive: true });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-vscode-'));
@@ -114,20 +125,21 @@ async function hover(page, lineText, needle, shot) {
   res.timings.installed_ext_ms = ms();
 
   const port = await freePort();
-  const srv = spawn(CS, [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+  srv = spawn(CS, [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', ws], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let srvLog = '';
   srv.stdout.on('data', d => { srvLog += d; }); srv.stderr.on('data', d => { srvLog += d; });
   for (let i = 0; i < 200 && !/HTTP server listening/.test(srvLog); i++) await sleep(100);
 
-  const browser = await chromium.launch({
+  browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    page.setDefaultTimeout(15000); // no single step may hang the run
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
     res.timings.workbench_ms = ms();
@@ -224,6 +236,56 @@ async function hover(page, lineText, needle, shot) {
     console.log(`time: vscode open -> first diagnostics, server already running: ${warm === null ? 'none' : warm} ms`);
     check('second draft gets diagnostics', warm !== null, 'no squiggle within 15 s');
 
+    // Commands from the palette, as a writer runs them.
+    const runCommand = async title => {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10000 });
+      await input.fill(`>${title}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+    };
+    step('command: show corpus');
+    await runCommand('Dossier: Show Corpus Summary');
+    const summary = page.locator('.monaco-editor .view-line', { hasText: 'documents' });
+    const summaryText = await summary.first().waitFor({ timeout: 20000 })
+      .then(() => summary.first().innerText(), () => null);
+    const tabText = await page.locator('.tab.active').innerText().catch(() => null);
+    check('command: Show Corpus Summary', summaryText && /^- 5\s+documents$/.test(summaryText.replace(/\u00a0/g, ' ')),
+      { line: summaryText, tab: tabText });
+    await page.screenshot({ path: path.join(OUT, 'vscode-corpus-summary.png') });
+
+    step('command: open source');
+    await runCommand('Dossier: Open Source Article');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Trump sharing intelligence' }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.type('Trump sharing intelligence');
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    const opened = await page.locator('.monaco-editor .view-line', { hasText: 'two Israeli intelligence officials' }).first()
+      .waitFor({ timeout: 15000 }).then(() => true, () => false);
+    check('command: Open Source Article opens the seed', opened, 'seed 004 not shown');
+
+    const logs = () => {
+      const found = [];
+      const walk = d => { for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const f = path.join(d, e.name);
+        if (e.isDirectory()) walk(f); else if (/Dossier\.log$/.test(e.name)) found.push(fs.readFileSync(f, 'utf8'));
+      } };
+      try { walk(path.join(ud, 'logs')); } catch {}
+      return found.join('\n');
+    };
+    const starts = () => (logs().match(/^Starting /gm) || []).length;
+    const before = starts();
+    step('command: restart');
+    await runCommand('Dossier: Restart Server');
+    let restarted = false;
+    for (let i = 0; i < 100 && !restarted; i++) {
+      await sleep(100);
+      const t = (await sbItem.innerText().catch(() => '')).trim();
+      restarted = starts() > before && /\d+ sources?/.test(t);
+    }
+    check('command: Restart Server starts a new server', restarted, { before, after: starts() });
+
     // The default light theme: set it and reload the window (the editor
     // and its draft come back as they were).
     await row.click();
@@ -233,11 +295,13 @@ async function hover(page, lineText, needle, shot) {
     fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Light Modern' }, null, 1));
     await page.reload();
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await row.click(); // the window may come back without an editor
+    step('light theme');
     let light = null;
-    for (let i = 0; i < 100 && !light; i++) {
+    for (const end = Date.now() + 30000; Date.now() < end && !light;) {
       await sleep(200);
-      const k = await wordBox(page, `${SPEAKER} said:`, 'Spicer').catch(() => null);
-      const p = await wordBox(page, 'approved the story', 'approved').catch(() => null);
+      const k = await wordBox(page, `${SPEAKER} said:`, 'Spicer', 2000).catch(() => null);
+      const p = await wordBox(page, 'approved the story', 'approved', 2000).catch(() => null);
       if (k && p && p.color !== res.colours.plain && k.color !== p.color) light = { person: k.color, plain: p.color };
     }
     res.colours_light = light;

@@ -153,13 +153,21 @@ async function loadCorpus() {
   return readCorpus(server.path, args, workspaceRoot());
 }
 
+// The summary opens as a read-only virtual document, which the language
+// client (file and untitled documents only) leaves unchecked.
+const SUMMARY_URI = vscode.Uri.parse('dossier:/Dossier%20corpus.md');
+let summaryText = '';
+const summaryChanged = new vscode.EventEmitter<vscode.Uri>();
+
 async function showCorpus() {
   try {
     const corpus = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Dossier: reading the corpus' },
       loadCorpus,
     );
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summaryMarkdown(corpus) });
+    summaryText = summaryMarkdown(corpus);
+    summaryChanged.fire(SUMMARY_URI);
+    const doc = await vscode.workspace.openTextDocument(SUMMARY_URI);
     await vscode.window.showTextDocument(doc, { preview: true });
   } catch (e) {
     void vscode.window.showErrorMessage(`Dossier: could not read the corpus: ${(e as Error).message}`);
@@ -216,6 +224,11 @@ export async function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push(output, status);
 
   context.subscriptions.push(
+    summaryChanged,
+    vscode.workspace.registerTextDocumentContentProvider('dossier', {
+      onDidChange: summaryChanged.event,
+      provideTextDocumentContent: () => summaryText,
+    }),
     vscode.commands.registerCommand('dossier.restartServer', async () => {
       await stopClient();
       await startClient(context);
