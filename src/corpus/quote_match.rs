@@ -572,30 +572,45 @@ impl QuoteIndex {
             .collect();
         anchors.sort_by_key(|&(i, id)| (self.postings[id as usize].len(), i));
         let slack = (n / 4).max(3);
-        let mut seen: HashMap<(u32, u32), ()> = HashMap::new();
-        let mut windows: Vec<(usize, usize)> = Vec::new();
+        // Each anchor votes for the stretches of text where the quote would
+        // start if that word were in place; only stretches that enough
+        // anchors agree on are aligned. A passage within the similarity
+        // threshold keeps most of the quote's words, so most anchors vote
+        // for it, while a stretch that merely shares "the" gets one vote.
+        let used: Vec<(usize, u32)> = anchors.iter().take(12).copied().collect();
+        let mut votes: HashMap<(u32, u32), u32> = HashMap::new();
         let mut read = 0;
-        'outer: for &(qi, id) in anchors.iter().take(12) {
+        'outer: for &(qi, id) in &used {
+            let mut voted: Vec<(u32, u32)> = Vec::new();
             for &(t, p) in &self.postings[id as usize] {
                 read += 1;
-                if read > NEAR_MAX_POSTINGS || windows.len() >= NEAR_MAX_CANDIDATES {
+                if read > NEAR_MAX_POSTINGS {
                     break 'outer;
                 }
-                let start = (p as usize).saturating_sub(qi + slack);
-                // Windows starting close together are the same candidate.
-                if seen
-                    .insert((t, (start / slack.max(1)) as u32), ())
-                    .is_some()
-                {
-                    continue;
+                let bucket = ((p as usize).saturating_sub(qi) / slack) as u32;
+                // Insertions and deletions shift the start a little: vote
+                // for the neighbouring stretch too.
+                for key in [(t, bucket), (t, bucket + 1)] {
+                    if !voted.contains(&key) {
+                        voted.push(key);
+                        *votes.entry(key).or_default() += 1;
+                    }
                 }
-                windows.push((t as usize, start));
             }
         }
+        let needed = (used.len() as u32 / 3).max(1);
+        let mut ranked: Vec<((u32, u32), u32)> =
+            votes.into_iter().filter(|&(_, v)| v >= needed).collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(NEAR_MAX_CANDIDATES);
+        let windows: Vec<(usize, usize)> = ranked
+            .into_iter()
+            .map(|((t, bucket), _)| (t as usize, (bucket as usize).saturating_sub(1) * slack))
+            .collect();
         let mut best: Option<(f32, usize, usize, usize)> = None;
         for (t, start) in windows {
             let words = &self.texts[t].words;
-            let end = (start + n + 2 * slack).min(words.len());
+            let end = (start + n + 3 * slack).min(words.len());
             if start >= end {
                 continue;
             }
