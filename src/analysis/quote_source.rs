@@ -83,10 +83,7 @@ pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {
 }
 
 fn hit(corpus: &Corpus, doc: DocId, range: Range<usize>, score: f32) -> SourceHit {
-    // The corpus quote that holds the passage, if the passage is quoted there.
-    let quote = corpus.quotes.iter().position(|q| {
-        q.span.doc == doc && q.span.range.start <= range.start && range.end <= q.span.range.end
-    });
+    let quote = corpus.quote_containing(doc, &range);
     SourceHit {
         doc,
         range,

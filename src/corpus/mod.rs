@@ -254,7 +254,9 @@ impl Corpus {
             entity.roles = find_roles(entity, &documents, &read);
         }
 
-        let quotes = resolve_quotes(&read, &documents, &sighting_entity, &hits);
+        let mut quotes = resolve_quotes(&read, &documents, &sighting_entity, &hits);
+        // In corpus order, so a passage's quote is found by binary search.
+        quotes.sort_by_key(|q| (q.span.doc, q.span.range.start));
         let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
         let quote_index = QuoteIndex::new(&texts);
         Corpus {
@@ -281,6 +283,18 @@ impl Corpus {
                     .iter()
                     .position(|e| e.aliases.iter().any(|a| matches(a)))
             })
+    }
+
+    /// The corpus quotation whose words contain `range` of document `doc`.
+    pub fn quote_containing(&self, doc: DocId, range: &Range<usize>) -> Option<usize> {
+        let after = self
+            .quotes
+            .partition_point(|q| (q.span.doc, q.span.range.start) <= (doc, range.start));
+        // Quotes do not nest, so only the last one starting at or before
+        // the passage can hold it.
+        let i = after.checked_sub(1)?;
+        let q = &self.quotes[i];
+        (q.span.doc == doc && range.end <= q.span.range.end).then_some(i)
     }
 
     /// Quotes the sources give to `entity`, best first (not boilerplate).
