@@ -11,6 +11,7 @@ REPO=$(pwd)
 export PREFIX=${DOSSIER_EDITORS_PREFIX:-/tmp/dossier-editors}
 OUT=$REPO/target/editor-e2e
 mkdir -p "$OUT"
+rm -f "$OUT"/*.png "$OUT"/nvim-hover.txt   # no stale screenshots from an earlier run
 # Keep editor state, logs and config out of ~.
 export XDG_STATE_HOME=$PREFIX/xdg-state XDG_CONFIG_HOME=$PREFIX/xdg-config \
   XDG_DATA_HOME=$PREFIX/xdg-data XDG_CACHE_HOME=$PREFIX/xdg-cache
@@ -34,9 +35,17 @@ fi
 grep -E "Packaged|bundle-server" "$OUT/vsix.log"
 
 status=0
+stamp "VS Code extension: server look-up and corpus arguments (node --test)"
+DOSSIER_EXT_OUT=$PREFIX/vscode-build/out node --test --test-reporter=tap tests/editors/vscode_server.test.js \
+  2>&1 | sed -nE 's/^ok [0-9]+ - /ok - vscode-ext: /p; s/^not ok [0-9]+ - /not ok - vscode-ext: /p' >"$OUT/vscode-ext.log"
+cat "$OUT/vscode-ext.log"
+grep -q '^ok - ' "$OUT/vscode-ext.log" || status=1
+
 stamp "Neovim"
 DOSSIER=$DOSSIER timeout 300 "$PREFIX/nvim" --clean --headless -l tests/editors/nvim_test.lua \
   >"$OUT/nvim.log" 2>&1 || status=1
+PATH=$(dirname "$DOSSIER"):$PATH timeout 60 "$PREFIX/nvim" --clean --headless \
+  -l tests/editors/nvim_enable_only.lua >>"$OUT/nvim.log" 2>&1 || status=1
 grep -v '^{' "$OUT/nvim.log"
 stamp "Neovim TUI (tmux)"
 NVIM=$PREFIX/nvim DOSSIER=$DOSSIER timeout 120 tests/editors/nvim_tui_test.sh "$OUT" \
@@ -51,8 +60,9 @@ grep -v '^{' "$OUT/vscode.log"
 ls "$OUT"/*.png 2>/dev/null | sed 's/^/screenshot: /'
 
 stamp "done"
-passed=$(cat "$OUT/nvim.log" "$OUT/nvim-tui.log" "$OUT/vscode.log" | grep -c '^ok - ')
-failed=$(cat "$OUT/nvim.log" "$OUT/nvim-tui.log" "$OUT/vscode.log" | grep -c '^not ok - ')
+grep -h '^time:' "$OUT/nvim.log" "$OUT/nvim-tui.log" "$OUT/vscode.log" 2>/dev/null
+passed=$(cat "$OUT/vscode-ext.log" "$OUT/nvim.log" "$OUT/nvim-tui.log" "$OUT/vscode.log" | grep -c '^ok - ')
+failed=$(cat "$OUT/vscode-ext.log" "$OUT/nvim.log" "$OUT/nvim-tui.log" "$OUT/vscode.log" | grep -c '^not ok - ')
 # A runner that died before its checks counts as a failure.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"

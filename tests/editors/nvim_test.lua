@@ -3,6 +3,9 @@
 -- Usage: DOSSIER=target/release/dossier nvim --clean --headless -l tests/editors/nvim_test.lua
 -- Prints `ok - name` / `not ok - name` per check, `time: …` lines and a JSON
 -- line; exits 1 when a check fails.
+local function out(line) -- stdout, one line each (print() under -l leaves the last unterminated)
+  io.stdout:write(line, '\n')
+end
 local t_start = vim.uv.hrtime()
 local function ms_since(t)
   return math.floor((vim.uv.hrtime() - t) / 1e6)
@@ -21,11 +24,11 @@ local function check(name, cond, detail)
     failed = failed + 1
   end
   local text = type(detail) == 'string' and detail or vim.inspect(detail, { newline = ' ', indent = '' })
-  print(('%s - nvim: %s%s'):format(ok and 'ok' or 'not ok', name, ok and '' or ('  (' .. text:sub(1, 300) .. ')')))
+  out(('%s - nvim: %s%s'):format(ok and 'ok' or 'not ok', name, ok and '' or ('  (' .. text:sub(1, 300) .. ')')))
 end
 local function finish()
   result.timings.total_ms = ms_since(t_start)
-  print(vim.json.encode(result))
+  out(vim.json.encode(result))
   for _, c in ipairs(vim.lsp.get_clients()) do
     c:stop(true)
   end
@@ -78,7 +81,7 @@ local got_diags = vim.wait(30000, function()
   return #dossier_diags() > 0
 end, 5)
 result.timings.open_to_first_diagnostics_ms = got_diags and ms_since(t_open) or nil
-print(('time: nvim open -> first diagnostics: %s ms'):format(
+out(('time: nvim open -> first diagnostics: %s ms'):format(
   got_diags and result.timings.open_to_first_diagnostics_ms or 'none'
 ))
 -- The corpus may finish after the first check: let the re-check settle.
