@@ -28,6 +28,11 @@ let server: Found | undefined;
 let status: vscode.StatusBarItem;
 let output: vscode.OutputChannel;
 
+/** Output → Dossier, time-stamped to the millisecond (start-up timings). */
+function log(line: string) {
+  output.appendLine(`${new Date().toISOString().slice(11, 23)} ${line}`);
+}
+
 /** The settings the server reads, as `initializationOptions` wants them. */
 function serverSettings(): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration(SECTION);
@@ -57,7 +62,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   if ('problem' in lookup) {
     server = undefined;
     setStatus('Dossier: no server', `${lookup.problem} ${INSTALL_HINT}`);
-    output.appendLine(`${lookup.problem} ${INSTALL_HINT}`);
+    log(`${lookup.problem} ${INSTALL_HINT}`);
     const choice = await vscode.window.showErrorMessage(
       `${lookup.problem} ${INSTALL_HINT}`,
       'Set dossier.server.path',
@@ -68,7 +73,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     return;
   }
   server = lookup.found;
-  output.appendLine(`Starting ${server.path} (from ${server.origin})`);
+  log(`Starting ${server.path} (from ${server.origin})`);
 
   const serverOptions: ServerOptions = {
     command: server.path,
@@ -97,6 +102,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     void vscode.window.showErrorMessage(`Dossier: the language server did not start: ${e}`);
     return;
   }
+  log('Server initialized');
   watchProgress(client);
   if (status.text.includes('starting')) setStatus('Dossier', 'Dossier language server running');
 }
@@ -135,7 +141,7 @@ async function stopClient() {
     try {
       await c.stop(5000);
     } catch (e) {
-      output.appendLine(`stopping the server: ${e}`);
+      log(`stopping the server: ${e}`);
     }
   }
 }
@@ -218,6 +224,7 @@ async function openSource(id?: string) {
 
 export async function activate(context: vscode.ExtensionContext) {
   output = vscode.window.createOutputChannel('Dossier');
+  log(`Activated (${vscode.version})`);
   status = vscode.window.createStatusBarItem('dossier.status', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Dossier';
   status.command = 'dossier.showCorpus';
