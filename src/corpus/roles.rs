@@ -276,10 +276,12 @@ pub fn appositive_after(
         return None;
     }
     // A speech verb means this is a clause, not a description.
-    if ws
-        .iter()
-        .any(|w| lexicon::is_speech_verb(&text[w.clone()].to_lowercase()))
-    {
+    // (Only words written in lower case: "State" in "State Department" is
+    // a name, not the verb.)
+    if ws.iter().any(|w| {
+        let word = &text[w.clone()];
+        !is_capitalised(word) && lexicon::is_speech_verb(word)
+    }) {
         return None;
     }
     // The role noun must come early: "a retired CIA officer".
@@ -447,6 +449,9 @@ mod tests {
         let t = "“No,” Tomás Ruiz, a retired Coast Guard officer, told the paper.";
         let r = appositive_after(t, at(t, "Tomás Ruiz"), 0..t.len()).unwrap();
         assert_eq!(&t[r], "retired Coast Guard officer");
+        let t = "Tom Nowak, a counsellor at the State Department, left.";
+        let r = appositive_after(t, at(t, "Tom Nowak"), 0..t.len()).unwrap();
+        assert_eq!(&t[r], "counsellor at the State Department");
         let t = "Eva Lind, the sources said, left.";
         assert_eq!(appositive_after(t, at(t, "Eva Lind"), 0..t.len()), None);
         let t = "Eva Lind, leader of the Harbour Party, was elected.";
