@@ -61,6 +61,26 @@ pub enum AttributionStyle {
     SaidName,
 }
 
+impl RuleLevel {
+    /// The severity a finding of `default` severity is reported at under
+    /// this level (`None` for `off`); with no level the default stands.
+    /// The one mapping both the editor and the command line use.
+    pub fn apply(
+        level: Option<RuleLevel>,
+        default: crate::server::Severity,
+    ) -> Option<crate::server::Severity> {
+        use crate::server::Severity;
+        match level {
+            None => Some(default),
+            Some(RuleLevel::Error) => Some(Severity::Error),
+            Some(RuleLevel::Warning) => Some(Severity::Warning),
+            Some(RuleLevel::Information) => Some(Severity::Information),
+            Some(RuleLevel::Hint) => Some(Severity::Hint),
+            Some(RuleLevel::Off) => None,
+        }
+    }
+}
+
 /// The effective settings after layering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {

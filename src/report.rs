@@ -67,14 +67,7 @@ const CONTEXT_BEFORE: usize = 40;
 /// apply, or `None` when its rule is `off`. Uses the server's own mapping so
 /// the command line and the editor always agree.
 pub fn effective_severity(settings: &Settings, finding: &Finding) -> Option<Severity> {
-    use tower_lsp::lsp_types::DiagnosticSeverity as D;
-    let level = settings.rule_level(&finding.code);
-    match crate::server::to_proto::severity(finding, level)? {
-        D::ERROR => Some(Severity::Error),
-        D::WARNING => Some(Severity::Warning),
-        D::INFORMATION => Some(Severity::Information),
-        _ => Some(Severity::Hint),
-    }
+    crate::config::RuleLevel::apply(settings.rule_level(&finding.code), finding.severity)
 }
 
 /// Higher is more serious; `--fail-on` compares with this.

@@ -34,22 +34,12 @@ pub fn range(doc: &Document, bytes: &Range<usize>, encoding: PositionEncoding) -
 /// The finding's own severity, or the writer's override; `None` when the
 /// writer turned the rule off.
 pub fn severity(finding: &Finding, level: Option<RuleLevel>) -> Option<DiagnosticSeverity> {
-    let level = match level {
-        Some(level) => level,
-        None => match finding.severity {
-            Severity::Error => RuleLevel::Error,
-            Severity::Warning => RuleLevel::Warning,
-            Severity::Information => RuleLevel::Information,
-            Severity::Hint => RuleLevel::Hint,
-        },
-    };
-    match level {
-        RuleLevel::Error => Some(DiagnosticSeverity::ERROR),
-        RuleLevel::Warning => Some(DiagnosticSeverity::WARNING),
-        RuleLevel::Information => Some(DiagnosticSeverity::INFORMATION),
-        RuleLevel::Hint => Some(DiagnosticSeverity::HINT),
-        RuleLevel::Off => None,
-    }
+    Some(match RuleLevel::apply(level, finding.severity)? {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Information => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    })
 }
 
 /// Turns [`Target`]s into LSP locations: the draft by its URI, source files
