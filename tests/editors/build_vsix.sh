@@ -12,13 +12,13 @@ BUILD=$PREFIX/vscode-build
 export DOSSIER_BINARY=$(realpath -m "${DOSSIER_BINARY:-$REPO/target/release/dossier}")
 mkdir -p "$BUILD" "$(dirname "$OUT")"
 # Fresh sources every time, cached dependencies when the lock file is unchanged.
-find "$BUILD" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .lock-used -exec rm -rf {} +
+find "$BUILD" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} +
 (cd "$REPO/editors/vscode" && tar cf - --exclude=node_modules --exclude=out --exclude=server --exclude='*.vsix' .) | (cd "$BUILD" && tar xf -)
 cd "$BUILD"
-if ! cmp -s package-lock.json .lock-used 2>/dev/null || [ ! -d node_modules ]; then
+if ! cmp -s package-lock.json "$PREFIX/vscode-build.lock-used" 2>/dev/null || [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund --loglevel=error
-  cp package-lock.json .lock-used
+  cp package-lock.json "$PREFIX/vscode-build.lock-used"
 fi
-npm run --silent package >"$BUILD/package.log" 2>&1 || { cat "$BUILD/package.log"; exit 1; }
-grep -E "bundle-server|Packaged" "$BUILD/package.log" || true
+npm run --silent package >"$PREFIX/vscode-package.log" 2>&1 || { cat "$PREFIX/vscode-package.log"; exit 1; }
+grep -E "bundle-server|Packaged" "$PREFIX/vscode-package.log" || true
 cp dossier.vsix "$OUT"
