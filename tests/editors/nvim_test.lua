@@ -84,8 +84,22 @@ result.timings.open_to_first_diagnostics_ms = got_diags and ms_since(t_open) or 
 out(('time: nvim open -> first diagnostics: %s ms'):format(
   got_diags and result.timings.open_to_first_diagnostics_ms or 'none'
 ))
--- The corpus may finish after the first check: let the re-check settle.
-vim.wait(1500, function()
+result.first_codes = vim.tbl_map(function(d)
+  return tostring(d.code)
+end, dossier_diags())
+-- The corpus may finish after the first check: a misquote needs the sources.
+local has_misquote = vim.wait(15000, function()
+  for _, d in ipairs(dossier_diags()) do
+    if d.code == 'misquote' then
+      return true
+    end
+  end
+end, 5)
+result.timings.open_to_corpus_finding_ms = has_misquote and ms_since(t_open) or nil
+out(('time: nvim open -> first finding that needs the corpus (misquote): %s ms'):format(
+  has_misquote and result.timings.open_to_corpus_finding_ms or 'none'
+))
+vim.wait(500, function()
   return false
 end, 50)
 local diags = dossier_diags()
