@@ -167,8 +167,12 @@ pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> Stri
     }
 
     // Up to three short quotes, each once, each linked to its line.
+    // Quotes of four words or more say what the person said; two-word
+    // scare quotes ("like candy") come only when there is nothing else.
+    let mut by: Vec<&crate::corpus::Quote> = corpus.quotes_by(entity).collect();
+    by.sort_by_key(|q| q.text.split_whitespace().count() < 4);
     let mut quotes: Vec<&crate::corpus::Quote> = Vec::new();
-    for q in corpus.quotes_by(entity) {
+    for q in by {
         if !quotes.iter().any(|seen| seen.text == q.text) {
             quotes.push(q);
         }
@@ -232,6 +236,11 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
     for m in e.mentions.iter().filter(|m| !m.boilerplate) {
         let d = &corpus.documents[m.span.doc];
         if let Some(phrase) = described_person_around(&d.text, m.span.range.clone()) {
+            // "Ann Lee, a retired Board officer": the named person is listed
+            // with their role below, not again as an unnamed one.
+            if is_named_persons_role(corpus, m.span.doc, &d.text, &phrase, m.span.range.start) {
+                continue;
+            }
             let entry = format!(
                 "{} ({}:{})",
                 escape_markdown(&phrase),
@@ -264,6 +273,25 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
     }
     out.truncate(5);
     out
+}
+
+/// True when the described phrase around `at` is a named person's role
+/// (an appositive the corpus already read as a role).
+fn is_named_persons_role(corpus: &Corpus, doc: DocId, text: &str, phrase: &str, at: usize) -> bool {
+    let window_start = at.saturating_sub(phrase.len() + 4);
+    let Some(start) = text
+        .get(window_start..at)
+        .and_then(|w| w.find(phrase.split_whitespace().next().unwrap_or("")))
+        .map(|i| window_start + i)
+    else {
+        return false;
+    };
+    corpus.entities.iter().any(|e| {
+        e.kind == EntityKind::Person
+            && e.roles
+                .iter()
+                .any(|r| r.span.doc == doc && r.span.range.start <= at && start <= r.span.range.end)
+    })
 }
 
 fn contains_word(hay: &str, needle: &str) -> bool {
