@@ -33,6 +33,8 @@ if ! DOSSIER_BINARY=$DOSSIER tests/editors/build_vsix.sh "$OUT/dossier.vsix" >"$
   cat "$OUT/vsix.log"; echo "editors: .vsix build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 grep -E "Packaged|bundle-server" "$OUT/vsix.log"
+NO_SERVER=1 tests/editors/build_vsix.sh "$OUT/dossier-no-server.vsix" >>"$OUT/vsix.log" 2>&1 || {
+  cat "$OUT/vsix.log"; echo "editors: .vsix build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 status=0
 stamp "VS Code extension: server look-up and corpus arguments (node --test)"
@@ -56,6 +58,9 @@ stamp "VS Code (code-server)"
 CODE_SERVER=$PREFIX/node_modules/.bin/code-server VSIX=$OUT/dossier.vsix \
   NODE_PATH=$PREFIX/node_modules timeout 300 node tests/editors/vscode_e2e.js "$OUT" \
   >"$OUT/vscode.log" 2>&1 || status=1
+CODE_SERVER=$PREFIX/node_modules/.bin/code-server VSIX=$OUT/dossier-no-server.vsix \
+  NODE_PATH=$PREFIX/node_modules timeout 120 node tests/editors/vscode_no_server.js "$OUT" \
+  >>"$OUT/vscode.log" 2>&1 || status=1
 grep -v '^{' "$OUT/vscode.log"
 ls "$OUT"/*.png 2>/dev/null | sed 's/^/screenshot: /'
 

@@ -3,7 +3,7 @@
 # `npm run package`), in a scratch copy so node_modules stays out of the
 # source tree; node_modules is kept in $PREFIX between runs.
 # Usage: PREFIX=/tmp/dossier-editors DOSSIER_BINARY=target/release/dossier \
-#        tests/editors/build_vsix.sh <out.vsix>
+#        [NO_SERVER=1] tests/editors/build_vsix.sh <out.vsix>
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 PREFIX=${PREFIX:-/tmp/dossier-editors}
@@ -19,6 +19,8 @@ if ! cmp -s package-lock.json "$PREFIX/vscode-build.lock-used" 2>/dev/null || [ 
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$PREFIX/vscode-build.lock-used"
 fi
-npm run --silent package >"$PREFIX/vscode-package.log" 2>&1 || { cat "$PREFIX/vscode-package.log"; exit 1; }
+# NO_SERVER=1: a package without the bundled binary (tests the "not found" message).
+script=package; [ -n "${NO_SERVER:-}" ] && script=package:no-server
+npm run --silent "$script" >"$PREFIX/vscode-package.log" 2>&1 || { cat "$PREFIX/vscode-package.log"; exit 1; }
 grep -E "bundle-server|Packaged" "$PREFIX/vscode-package.log" || true
 cp dossier.vsix "$OUT"
