@@ -18,6 +18,7 @@
 //! languages = ["markdown", "plaintext", "text"]
 //! inlay_hints = true
 //! attribution_style = "name-said"             # auto | name-said | said-name
+//! max_document_size = 4194304                 # bytes; larger drafts are not analysed
 //! [rules]
 //! misquote = "error"                          # error | warning | information | hint | off
 //! vague-attribution = "off"
@@ -94,7 +95,14 @@ pub struct Settings {
     pub languages: Vec<String>,
     pub inlay_hints: bool,
     pub attribution_style: AttributionStyle,
+    /// Open documents larger than this many bytes are not analysed: the
+    /// writer is told once, and every keystroke stays fast.
+    pub max_document_size: usize,
 }
+
+/// The default for [`Settings::max_document_size`]: far beyond any news
+/// draft, well below what would make each keystroke slow.
+pub const DEFAULT_MAX_DOCUMENT_SIZE: usize = 4 * 1024 * 1024;
 
 impl Default for Settings {
     fn default() -> Settings {
@@ -108,6 +116,7 @@ impl Default for Settings {
                 .collect(),
             inlay_hints: false,
             attribution_style: AttributionStyle::Auto,
+            max_document_size: DEFAULT_MAX_DOCUMENT_SIZE,
         }
     }
 }
@@ -139,6 +148,9 @@ impl Settings {
             }
             if let Some(style) = layer.attribution_style {
                 settings.attribution_style = style;
+            }
+            if let Some(size) = layer.max_document_size {
+                settings.max_document_size = size;
             }
         }
         settings
@@ -180,6 +192,8 @@ pub struct SettingsLayer {
     pub inlay_hints: Option<bool>,
     #[serde(alias = "attribution_style")]
     pub attribution_style: Option<AttributionStyle>,
+    #[serde(alias = "max_document_size")]
+    pub max_document_size: Option<usize>,
 }
 
 impl SettingsLayer {

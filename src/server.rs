@@ -14,6 +14,7 @@
 
 pub mod backend;
 pub mod capabilities;
+pub mod framing;
 pub mod from_proto;
 pub mod progress;
 pub mod state;
@@ -102,10 +103,15 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
+    // A source that breaks while the server runs keeps its last good
+    // version, and its problem is shown once.
+    crate::corpus::source::remember_loads();
     if let Ok(cwd) = std::env::current_dir() {
         options.corpus = options.corpus.iter().map(|dir| cwd.join(dir)).collect();
     }
-    let (service, socket) = LspService::new(|client| DossierServer::new(client, options));
+    let (service, socket) = LspService::build(|client| DossierServer::new(client, options))
+        .custom_method(framing::BAD_MESSAGE, DossierServer::bad_message)
+        .finish();
     let watch = ExitWatch {
         inner: service,
         exited: Arc::new(Notify::new()),
@@ -114,8 +120,17 @@ where
     let (exited, shutdown) = (watch.exited.clone(), watch.shutdown.clone());
     // tower-lsp only notices `exit` when the next message arrives, so watch
     // for it here and stop at once, as the protocol asks.
+    // Broken messages are answered with an error instead of ending the
+    // session (see `framing`).
+    let (guarded_in, guarded_out) = tokio::io::duplex(1 << 20);
+    let serving = async {
+        tokio::join!(
+            framing::guard(input, guarded_in),
+            Server::new(guarded_out, output, socket).serve(watch)
+        )
+    };
     tokio::select! {
-        _ = Server::new(input, output, socket).serve(watch) => {}
+        _ = serving => {}
         _ = exited.notified() => {}
     }
     shutdown.load(Ordering::SeqCst)
@@ -165,9 +180,14 @@ impl DossierServer {
         }
     }
 
-    /// A snapshot of the document and the encoding to read positions in.
+    /// A snapshot of the document and the encoding to read positions in;
+    /// `None` for a document not open or too large to analyse.
     fn snapshot(&self, uri: &Url) -> Option<(Document, PositionEncoding)> {
-        Some((self.state.document(uri)?, self.state.encoding()))
+        let doc = self.state.document(uri)?;
+        if self.state.too_large(uri, &doc) {
+            return None;
+        }
+        Some((doc, self.state.encoding()))
     }
 
     /// Runs analysis off the async threads; a panic in the backend is
@@ -185,6 +205,20 @@ impl DossierServer {
                 T::default()
             }
         }
+    }
+
+    /// Answers a message the input guard found broken with the protocol's
+    /// error for it, and logs it; the session goes on.
+    async fn bad_message(&self, params: framing::BadMessage) -> Result<()> {
+        self.state.log(
+            MessageType::WARNING,
+            format!("ignored a broken message: {}", params.message),
+        );
+        Err(tower_lsp::jsonrpc::Error {
+            code: tower_lsp::jsonrpc::ErrorCode::from(params.code),
+            message: params.message.into(),
+            data: None,
+        })
     }
 
     /// Resolves targets (draft or source files) to locations off-thread,

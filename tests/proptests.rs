@@ -72,7 +72,10 @@ fn assert_ranges_sound(text: &str, ranges: &[Range<usize>], what: &str) {
     let mut last_end = 0;
     for r in ranges {
         assert!(r.start <= r.end, "{what}: reversed {r:?} in {text:?}");
-        assert!(r.end <= text.len(), "{what}: {r:?} past the end of {text:?}");
+        assert!(
+            r.end <= text.len(),
+            "{what}: {r:?} past the end of {text:?}"
+        );
         assert!(
             text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
             "{what}: {r:?} splits a character in {text:?}"

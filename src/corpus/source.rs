@@ -96,8 +96,130 @@ pub fn load(roots: &[PathBuf], include_embedded: bool, opts: &LoadOptions) -> Lo
     for root in roots {
         load_root(root, opts, &mut loaded);
     }
+    if let Ok(mut memory) = MEMORY.lock() {
+        if let Some(memory) = memory.as_mut() {
+            memory.apply(&mut loaded);
+        }
+    }
     make_ids_unique(&mut loaded.files, &mut loaded.warnings);
     loaded
+}
+
+// ---------------------------------------------------------------------------
+// Last good knowledge, for a long-running server.
+//
+// A source that breaks while the server runs (replaced by binary, emptied,
+// made unreadable, rewritten while read, its folder turned into a link loop)
+// should not make the writer lose what it said: the server keeps the last
+// version it read well until the file reads again. A file that is gone
+// (deleted, renamed) is dropped: that is the writer's doing.
+
+/// The process-wide memory, off until a server asks for it: one-shot
+/// commands and tests that reload a folder see each load on its own.
+static MEMORY: Mutex<Option<LoadMemory>> = Mutex::new(None);
+
+#[derive(Default)]
+struct LoadMemory {
+    /// The last version of each file that read well.
+    good: HashMap<PathBuf, SourceFile>,
+    /// Problems found by the last load (skipped files that matter).
+    problems: Vec<Problem>,
+}
+
+/// A source the last load could not read, and whether an earlier version
+/// of it is still in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub reason: String,
+    /// True when the last good version of the file (or of the files under
+    /// the folder) stands in for it.
+    pub kept: bool,
+}
+
+/// Makes every later [`load`] in this process keep the last good version of
+/// files that stop reading, and record the problems for [`problems`]. The
+/// language server calls this once at start.
+pub fn remember_loads() {
+    if let Ok(mut memory) = MEMORY.lock() {
+        memory.get_or_insert_with(LoadMemory::default);
+    }
+}
+
+/// The problems of the last load, once [`remember_loads`] is on.
+pub fn problems() -> Vec<Problem> {
+    match MEMORY.lock() {
+        Ok(memory) => memory
+            .as_ref()
+            .map(|m| m.problems.clone())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Whether a skipped entry is something wrong (rather than a file left out
+/// on purpose by an ignore rule or a hidden name).
+pub fn is_problem(skipped: &Skipped) -> bool {
+    let r = skipped.reason.as_str();
+    !(r.starts_with("hidden file")
+        || r.starts_with("ignored by")
+        || r.starts_with("folder ignored")
+        || r.starts_with("not a source file"))
+}
+
+impl LoadMemory {
+    fn apply(&mut self, loaded: &mut Loaded) {
+        let mut problems = Vec::new();
+        let mut kept_files = Vec::new();
+        let present: HashSet<PathBuf> = loaded.files.iter().map(|f| f.path.clone()).collect();
+        for skipped in &loaded.skipped {
+            if !is_problem(skipped) {
+                continue;
+            }
+            // A missing file is gone, not broken; anything else that stops a
+            // file (or a folder) reading keeps what was read before.
+            let gone = skipped.reason.contains("does not exist")
+                || skipped.reason.contains("No such file");
+            let mut kept = false;
+            if !gone {
+                for (path, file) in &self.good {
+                    if path.starts_with(&skipped.path) && !present.contains(path) {
+                        kept_files.push(file.clone());
+                        kept = true;
+                    }
+                }
+            }
+            problems.push(Problem {
+                path: skipped.path.clone(),
+                reason: skipped.reason.clone(),
+                kept,
+            });
+        }
+        kept_files.sort_by(|a, b| a.path.cmp(&b.path));
+        kept_files.dedup_by(|a, b| a.path == b.path);
+        for file in &kept_files {
+            loaded.warnings.push(format!(
+                "{}: using the last version that read well",
+                file.path.display()
+            ));
+        }
+        loaded.files.extend(kept_files);
+        self.good = loaded
+            .files
+            .iter()
+            .filter(|f| !f.embedded)
+            .map(|f| (f.path.clone(), f.clone()))
+            .collect();
+        self.problems = problems;
+    }
+}
+
+/// Reads one source file's bytes as a source, judging its kind by the
+/// path's extension (anything unknown is read as plain text): what loading
+/// does after reading a file from disk. For tools and fuzzing.
+pub fn read_bytes(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, Skipped> {
+    let kind = source_kind(path).unwrap_or(SourceKind::Plain);
+    source_from_bytes(id_of(path), path.to_path_buf(), false, bytes, kind).map(|read| read.file)
 }
 
 /// Walk `dir` and read every source file under it.
@@ -397,16 +519,36 @@ fn read_path(path: &Path, kind: SourceKind, opts: &LoadOptions) -> Outcome {
     if meta.len() > opts.max_file_size {
         return Err(too_large(meta.len()));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(path)
-        // The file may have grown since its metadata was read.
-        .and_then(|f| f.take(opts.max_file_size + 1).read_to_end(&mut bytes))
-        .map_err(|err| skipped(format!("cannot read: {err}")))?;
-    if bytes.len() as u64 > opts.max_file_size {
-        return Err(too_large(bytes.len() as u64));
+    // A file rewritten while it is read (an editor saving, a sync tool) can
+    // give half of each version: read again until two looks at its size and
+    // time agree around a read.
+    let mut meta = meta;
+    for _ in 0..MID_READ_RETRIES {
+        let mut bytes = Vec::with_capacity(meta.len().min(opts.max_file_size) as usize);
+        fs::File::open(path)
+            // The file may have grown since its metadata was read.
+            .and_then(|f| f.take(opts.max_file_size + 1).read_to_end(&mut bytes))
+            .map_err(|err| skipped(format!("cannot read: {err}")))?;
+        if bytes.len() as u64 > opts.max_file_size {
+            return Err(too_large(bytes.len() as u64));
+        }
+        let after = fs::metadata(path).map_err(|err| skipped(format!("cannot read: {err}")))?;
+        let settled = after.len() == meta.len()
+            && after.len() == bytes.len() as u64
+            && after.modified().ok() == meta.modified().ok();
+        if settled {
+            return source_from_bytes(id_of(path), path.to_path_buf(), false, bytes, kind);
+        }
+        meta = after;
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    source_from_bytes(id_of(path), path.to_path_buf(), false, bytes, kind)
+    Err(skipped(
+        "changed while being read: it is read again when it next changes".into(),
+    ))
 }
+
+/// How many times a file that keeps changing under the reader is read.
+const MID_READ_RETRIES: usize = 5;
 
 /// Bytes to a source: refuse binary and empty files, decode text that is not
 /// UTF-8 with replacement characters, reduce HTML to readable text.

@@ -5,7 +5,7 @@
 //! runs handlers concurrently, and document edits must land in the order
 //! the editor sent them, so they are applied before a handler first yields.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -88,6 +88,12 @@ pub struct State {
     build_queued: AtomicBool,
     builds: AtomicU64,
     watch_registration: Mutex<Option<String>>,
+    /// Documents over the size limit the writer was told about, so the
+    /// message comes once, not on every keystroke.
+    oversized: Mutex<HashSet<String>>,
+    /// Source problems shown to the writer (path → reason), so each comes
+    /// once; a problem that goes away is forgotten, and said to be fixed.
+    shown_problems: Mutex<HashMap<PathBuf, String>>,
 }
 
 impl State {
@@ -107,6 +113,8 @@ impl State {
             build_queued: AtomicBool::new(false),
             builds: AtomicU64::new(0),
             watch_registration: Mutex::new(None),
+            oversized: Mutex::new(HashSet::new()),
+            shown_problems: Mutex::new(HashMap::new()),
         };
         state.recompute_settings();
         state
@@ -131,6 +139,37 @@ impl State {
     /// A snapshot of an open document.
     pub fn document(&self, uri: &Url) -> Option<Document> {
         lock(&self.docs).get(uri.as_str()).cloned()
+    }
+
+    /// Whether a document is too large to analyse. The first time a
+    /// document crosses the limit the writer is told why it gets no
+    /// checks; once it is back under, crossing again tells again.
+    pub fn too_large(&self, uri: &Url, doc: &Document) -> bool {
+        let limit = self.settings().max_document_size;
+        let mut told = lock(&self.oversized);
+        if doc.len() <= limit {
+            told.remove(uri.as_str());
+            return false;
+        }
+        if told.insert(uri.as_str().to_string()) {
+            let name = uri
+                .path_segments()
+                .and_then(|mut s| s.next_back())
+                .filter(|n| !n.is_empty())
+                .unwrap_or(uri.as_str())
+                .to_string();
+            let message = format!(
+                "{name} is {}, over the {} limit (max_document_size): Dossier does not \
+                 check it, so typing stays fast. Raise max_document_size in {PROJECT_FILE} \
+                 to check it anyway.",
+                megabytes(doc.len()),
+                megabytes(limit)
+            );
+            self.log(MessageType::WARNING, message.clone());
+            let client = self.client.clone();
+            tokio::spawn(async move { client.show_message(MessageType::WARNING, message).await });
+        }
+        true
     }
 
     /// Logs to stderr and to the editor's output (`window/logMessage`);
@@ -314,7 +353,9 @@ impl State {
             return;
         };
         let settings = self.settings();
-        let findings = if settings.checks_language(doc.language_id()) {
+        let findings = if self.too_large(&uri, &doc) {
+            Vec::new()
+        } else if settings.checks_language(doc.language_id()) {
             let backend = self.backend.clone();
             let text = doc.text();
             let language = doc.language_id().to_string();
@@ -390,6 +431,46 @@ impl State {
     pub fn forget(&self, uri: &Url) {
         lock(&self.pending_checks).remove(uri.as_str());
         lock(&self.published).remove(uri.as_str());
+        lock(&self.oversized).remove(uri.as_str());
+    }
+
+    /// Tells the writer about each source problem of the last build once,
+    /// and notes the ones that went away.
+    fn report_source_problems(&self) {
+        let problems = crate::corpus::source::problems();
+        let mut shown = lock(&self.shown_problems);
+        let now: HashMap<PathBuf, String> = problems
+            .iter()
+            .map(|p| (p.path.clone(), p.reason.clone()))
+            .collect();
+        let fixed: Vec<PathBuf> = shown
+            .keys()
+            .filter(|path| !now.contains_key(*path))
+            .cloned()
+            .collect();
+        for path in fixed {
+            shown.remove(&path);
+            self.log(MessageType::INFO, format!("{} reads again", path.display()));
+        }
+        for problem in problems {
+            if shown.get(&problem.path) == Some(&problem.reason) {
+                continue;
+            }
+            shown.insert(problem.path.clone(), problem.reason.clone());
+            let message = format!(
+                "Dossier cannot read the source {}: {}{}",
+                problem.path.display(),
+                problem.reason,
+                if problem.kept {
+                    "; using what it read there before"
+                } else {
+                    ""
+                }
+            );
+            self.log(MessageType::WARNING, message.clone());
+            let client = self.client.clone();
+            tokio::spawn(async move { client.show_message(MessageType::WARNING, message).await });
+        }
     }
 
     // ---- corpus ----
@@ -446,6 +527,7 @@ impl State {
             format!("sources read in {elapsed} ms: {summary}"),
         );
         progress.end(summary).await;
+        self.report_source_problems();
         self.recheck_all(Duration::ZERO);
     }
 
@@ -501,6 +583,11 @@ impl State {
             );
         }
     }
+}
+
+/// A size in megabytes for messages ("20.0 MB").
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Everything under a folder, as the client can best express it.
