@@ -160,7 +160,7 @@ impl Server {
 
     /// `initialize` (UTF-16 client, no extras) then `initialized`.
     pub fn initialize(&mut self, root: Option<&Path>, capabilities: Value) -> Value {
-        let root_uri = root.map(|r| url_of(r));
+        let root_uri = root.map(url_of);
         let result = self
             .request(
                 "initialize",
