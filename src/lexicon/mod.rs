@@ -100,3 +100,12 @@ pub fn is_place_word(word: &str) -> bool {
 pub fn is_misc_word(word: &str) -> bool {
     MISC_WORDS.contains(word)
 }
+
+word_list!(
+    /// Lower-case nouns that, after a possessive, show the owner is a
+    /// person: "wife", "impeachment", "lawyer".
+    PERSON_NOUNS, "person_nouns.txt");
+
+pub fn is_person_noun(word: &str) -> bool {
+    PERSON_NOUNS.contains(word)
+}
