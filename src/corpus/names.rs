@@ -218,13 +218,32 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 k += 1;
             }
         }
+        let (s, e) = (off(start), off(word_end));
+        // "TheHerald", "TheBKT": a leading "The" fused to a capitalised word
+        // (site logos, sloppy copy) is the article, not part of the name.
+        let fused = &text[s..e];
+        let fused_the = kind == TokKind::Word
+            && fused.len() > 4
+            && fused.starts_with("The")
+            && fused[3..].chars().next().is_some_and(|c| c.is_uppercase());
+        if fused_the {
+            toks.push(Tok {
+                start: s,
+                end: s + 3,
+                kind,
+                newline_before: newlines > 0,
+                blank_before: newlines > 1,
+                glued: !space && !toks.is_empty(),
+                possessive: false,
+            });
+        }
         toks.push(Tok {
-            start: off(start),
-            end: off(word_end),
+            start: if fused_the { s + 3 } else { s },
+            end: e,
             kind,
-            newline_before: newlines > 0,
-            blank_before: newlines > 1,
-            glued: !space && !toks.is_empty(),
+            newline_before: newlines > 0 && !fused_the,
+            blank_before: newlines > 1 && !fused_the,
+            glued: fused_the || (!space && !toks.is_empty()),
             possessive,
         });
         newlines = 0;
@@ -313,6 +332,39 @@ fn is_place_head(w: &str) -> bool {
     )
 }
 
+/// The part before the apostrophe of a pronoun or auxiliary contraction.
+fn is_contraction_head(w: &str) -> bool {
+    matches!(
+        w,
+        "I" | "We"
+            | "You"
+            | "They"
+            | "He"
+            | "She"
+            | "It"
+            | "Let"
+            | "That"
+            | "There"
+            | "Here"
+            | "What"
+            | "Who"
+            | "Don"
+            | "Can"
+            | "Won"
+            | "Didn"
+            | "Doesn"
+            | "Isn"
+            | "Aren"
+            | "Wasn"
+            | "Weren"
+            | "Couldn"
+            | "Wouldn"
+            | "Shouldn"
+            | "Haven"
+            | "Hasn"
+    )
+}
+
 /// "I", "II", "IV": a regnal number after a name.
 fn is_roman(w: &str) -> bool {
     !w.is_empty() && w.len() <= 4 && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
@@ -334,10 +386,16 @@ struct Ctx<'a> {
     initial: Vec<bool>,
     /// Token index → lies in a title-case line (a headline).
     headline: Vec<bool>,
+    /// Token index → lies in a short all-capitalised line ending with a
+    /// colon ("Print Page:"): page furniture, never a name.
+    label: Vec<bool>,
     /// Words seen in lower case somewhere in the text.
     lower: HashSet<&'a str>,
     /// Capitalised words seen away from a sentence start.
     mid_caps: HashSet<&'a str>,
+    /// The text refers back to a publication ("according to the
+    /// newspaper"): a lone word that "writes" or "notes" is then an outlet.
+    publication_ref: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -349,6 +407,14 @@ struct Found {
     cued: bool,
     /// Whether the words look like a person's name at all.
     personish: bool,
+    /// A lone unknown word that "writes", "notes" or "reports": an outlet
+    /// unless the document also names it as a person.
+    outlet_verb: bool,
+    /// A common noun with a capital ("Officials", "Player"): a person only
+    /// when the document also names someone of that family name in full.
+    common: bool,
+    /// A preposition of place stands before it ("to Harrison").
+    place_cue: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -374,7 +440,11 @@ impl<'a> Ctx<'a> {
                         || (toks[p].kind == TokKind::Word
                             && pw.ends_with('.')
                             && pw.len() > 2
-                            && !lexicon::is_title(pw))
+                            && !lexicon::is_title(pw)
+                            // "U.K. Fisheries Secretary": a dotted acronym's
+                            // stop ends a sentence only where the
+                            // sentence splitter says so.
+                            && !(is_acronym(pw) && pw[..pw.len() - 1].contains('.')))
                 }
             };
             if t.kind == TokKind::Punct {
@@ -418,10 +488,14 @@ impl<'a> Ctx<'a> {
             toks,
             initial,
             headline: Vec::new(),
+            label: Vec::new(),
             lower,
             mid_caps,
+            publication_ref: false,
         };
+        ctx.publication_ref = ctx.refers_to_publication();
         ctx.headline = ctx.mark_headlines();
+        ctx.label = ctx.mark_labels();
         ctx
     }
 
@@ -471,6 +545,45 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// Lines of one to three capitalised words ending with a colon, the
+    /// first not a given name ("Print Page:", "Share This:"): labels of the
+    /// page, where a speaker's name ("Anna Kowalczyk:") would open with a
+    /// given name.
+    fn mark_labels(&self) -> Vec<bool> {
+        let mut out = vec![false; self.toks.len()];
+        let mut line_start = 0;
+        for i in 0..=self.toks.len() {
+            if i == self.toks.len() || (i > line_start && self.toks[i].newline_before) {
+                let line = line_start..i;
+                let n = line.len();
+                let is_label = (2..=4).contains(&n)
+                    && self.word(i - 1) == ":"
+                    && (line_start..i - 1).all(|j| {
+                        self.is_word(j)
+                            && self.word(j).chars().next().is_some_and(char::is_uppercase)
+                    })
+                    && !lexicon::is_given_name(self.word(line_start));
+                if is_label {
+                    for o in out.iter_mut().take(i).skip(line_start) {
+                        *o = true;
+                    }
+                }
+                line_start = i;
+            }
+        }
+        out
+    }
+
+    fn refers_to_publication(&self) -> bool {
+        (2..self.toks.len()).any(|i| {
+            matches!(
+                self.word(i),
+                "publication" | "newspaper" | "magazine" | "outlet" | "paper" | "website"
+            ) && self.word(i - 1).eq_ignore_ascii_case("the")
+                && matches!(self.word(i - 2), "to" | "by" | "told" | "in")
+        })
+    }
+
     fn known_word(&self, w: &str) -> bool {
         lexicon::is_given_name(w)
             || lexicon::is_surname(w)
@@ -516,8 +629,14 @@ impl<'a> Ctx<'a> {
             },
             _ => false,
         };
-        if !cap {
+        if !cap || self.label.get(i).copied().unwrap_or(false) {
             return false;
+        }
+        // "I'd", "We're", "Don't": contractions, not names.
+        if let Some((pre, _)) = w.split_once(is_apostrophe) {
+            if is_contraction_head(pre) {
+                return false;
+            }
         }
         if self.headline.get(i).copied().unwrap_or(false)
             && !self.known_word(w)
@@ -534,6 +653,29 @@ impl<'a> Ctx<'a> {
         true
     }
 
+    /// Whether the possessive word at `i` is part of the organisation name
+    /// the next word ends: a plural noun ("Trawlermen's", "Veterans'"), not
+    /// a place or a person's name ("Britain's Ministry").
+    fn possessive_continues(&self, i: usize) -> bool {
+        let j = i + 1;
+        if j >= self.toks.len() || !self.joins(j) || !self.is_cap(j) || self.initial[j] {
+            return false;
+        }
+        if !lexicon::is_org_word(self.word(j)) {
+            return false;
+        }
+        let w = self.word(i);
+        let plural = ["men", "ren", "ple", "ers", "ans", "ors", "ists"]
+            .iter()
+            .any(|s| w.ends_with(s));
+        plural
+            && !lexicon::is_place(w)
+            && !lexicon::is_nationality(w)
+            && !lexicon::is_given_name(w)
+            && !lexicon::is_surname(w)
+            && !is_acronym(w)
+    }
+
     /// May token `j` continue a name begun before it?
     fn joins(&self, j: usize) -> bool {
         let t = &self.toks[j];
@@ -547,6 +689,12 @@ impl<'a> Ctx<'a> {
         loop {
             let last = end - 1;
             if self.toks[last].possessive {
+                // "Farmers' Union", "the Trawlermen's Association": a plural
+                // possessive inside an organisation's name continues it.
+                if self.possessive_continues(last) {
+                    end += 1;
+                    continue;
+                }
                 return end;
             }
             // A new sentence starts a new name, except after an initial or
@@ -662,7 +810,41 @@ impl<'a> Ctx<'a> {
                 groups.push(words);
             }
         }
-        groups
+        // "… Institute for Marine Studies Anna Kowalczyk noted": two
+        // name-like words after an organisation's name, not continuing it,
+        // are a person of their own (unless a title inside the group already
+        // tells where the name starts).
+        let mut out: Vec<Vec<usize>> = Vec::with_capacity(groups.len());
+        for g in groups {
+            match self.org_then_person(&g) {
+                Some(at) => {
+                    out.push(g[..at].to_vec());
+                    out.push(g[at..].to_vec());
+                }
+                None => out.push(g),
+            }
+        }
+        out
+    }
+
+    /// Where the person's name starts in "<organisation> <Given> <Family>".
+    fn org_then_person(&self, g: &[usize]) -> Option<usize> {
+        let n = g.len();
+        if n < 4 {
+            return None;
+        }
+        // the trailing segment of adjacent capitalised words
+        let mut seg = n - 1;
+        while seg > 0 && self.is_cap(g[seg - 1]) {
+            seg -= 1;
+        }
+        if n - seg < 3 || !self.namey(g[n - 1]) || !self.namey(g[n - 2]) || self.namey(g[n - 3]) {
+            return None;
+        }
+        let head = &g[..n - 2];
+        let has_org = head.iter().any(|&t| lexicon::is_org_word(self.word(t)));
+        let has_title = g.iter().any(|&t| lexicon::is_title(self.word(t)));
+        (has_org && !has_title && self.personish(&g[n - 2..])).then_some(n - 2)
     }
 
     /// Lowercase title words directly before `first`: "spokesman",
@@ -737,15 +919,17 @@ impl<'a> Ctx<'a> {
     /// or function word; a place or nationality word only after the first
     /// ("Michael Jordan"); a regnal number at the end ("Carlos I").
     fn personish(&self, name: &[usize]) -> bool {
-        let caps: Vec<&str> = name
-            .iter()
-            .filter(|&&t| self.is_cap(t))
-            .map(|&t| self.word(t))
-            .collect();
+        let cap_toks: Vec<usize> = name.iter().copied().filter(|&t| self.is_cap(t)).collect();
+        let caps: Vec<&str> = cap_toks.iter().map(|&t| self.word(t)).collect();
         if caps.is_empty() || caps.len() > 5 {
             return false;
         }
         caps.iter().enumerate().all(|(n, w)| {
+            // "Ursula May": a month after a name is a family name, unless
+            // a number makes it a date ("Smith May 5").
+            if n > 0 && self.month_as_surname(cap_toks[n]) {
+                return true;
+            }
             if n == 0 {
                 return self.is_person_word(w)
                     || (lexicon::is_given_name(w) && !lexicon::is_non_name(w) && caps.len() > 1);
@@ -766,6 +950,43 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A month that doubles as a family name ("May", "June"), read as a name
+    /// when it follows a capitalised word and no number follows it.
+    fn month_as_surname(&self, i: usize) -> bool {
+        let w = self.word(i);
+        matches!(w, "May" | "June" | "April" | "August")
+            && i > 0
+            && self.is_cap(i - 1)
+            && self.joins(i)
+            && !lexicon::is_non_name(self.word(i - 1))
+            && !self
+                .toks
+                .get(i + 1)
+                .is_some_and(|t| t.kind == TokKind::Number && !t.newline_before)
+    }
+
+    /// A capitalised word that can only be part of a personal name here: in
+    /// no list of titles, organisations, outlets, places or common words,
+    /// and never written in lower case in this text (a given name or
+    /// family name from the lists always counts).
+    fn namey(&self, t: usize) -> bool {
+        if !self.is_cap(t) {
+            return false;
+        }
+        let w = self.word(t);
+        if lexicon::is_given_name(w) && !lexicon::is_non_name(w) || lexicon::is_surname(w) {
+            return !lexicon::is_org_word(w) && !lexicon::is_title(w) && !lexicon::is_place(w);
+        }
+        self.is_person_word(w)
+            && !lexicon::is_title(w)
+            && !lexicon::is_title_modifier(w)
+            && !lexicon::is_place_word(w)
+            && !lexicon::is_misc_word(w)
+            && !is_roman(w)
+            && !w.ends_with('.')
+            && !self.lower.contains(w.to_lowercase().as_str())
+    }
+
     /// Decide what a group of capitalised words names, if anything.
     fn analyse(&self, group: &[usize]) -> Option<Found> {
         let mut g: Vec<usize> = group.to_vec();
@@ -780,7 +1001,9 @@ impl<'a> Ctx<'a> {
                 || (self.initial[f]
                     && g.len() > 1
                     && !self.known_word(w)
-                    && self.lower.contains(w.to_lowercase().as_str()));
+                    && (self.lower.contains(w.to_lowercase().as_str())
+                        // "Basically I …": a sentence adverb
+                        || (w.ends_with("ly") && !self.toks[f].possessive)));
             if strip {
                 g.remove(0);
             } else {
@@ -818,9 +1041,19 @@ impl<'a> Ctx<'a> {
                     rest += 1;
                 }
                 let given = (rest..g.len()).find(|&r| lexicon::is_given_name(self.word(g[r])));
+                let n = g.len();
+                // "Director of Coastal Intelligence Anna Kowalczyk": with
+                // no given name from the list, the last two name-like words
+                // are the name.
+                let pair = n >= 2
+                    && n - 2 > rest
+                    && self.namey(g[n - 1])
+                    && self.namey(g[n - 2])
+                    && !self.namey(g[n - 3]);
                 rest = match given {
                     Some(r) if r > rest => r,
-                    _ => g.len() - 1,
+                    _ if pair => n - 2,
+                    _ => n - 1,
                 };
             }
             if rest >= g.len() {
@@ -837,6 +1070,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut name: Vec<usize> = g[name_from..].to_vec();
+        let mut role_after = false;
         if title.is_none() {
             // Title words and modifiers alone ("Prime Minister", "Israeli")
             // are not names.
@@ -857,9 +1091,28 @@ impl<'a> Ctx<'a> {
             {
                 name.remove(0);
             }
+            // "Anna Kowalczyk Fisheries Correspondent": a byline's name with
+            // the writer's title after it.
+            if name.len() >= 3
+                && self.namey(name[0])
+                && self.namey(name[1])
+                && (!self.namey(name[2]) || !self.personish(&name[2..]))
+                && is_c(&name[2])
+                && lexicon::is_title(self.word(name[name.len() - 1]))
+                && self.personish(&name[..2])
+            {
+                name.truncate(2);
+                role_after = true;
+            }
+            // "Ahn Min Soo": three short name-like words, none from a list,
+            // are one East Asian name, not a title and a name.
+            let east_asian = name.len() == 3
+                && name.iter().all(|&t| self.namey(t))
+                && name[..2].iter().all(|&t| self.word(t).chars().count() <= 4)
+                && !lexicon::is_given_name(self.word(name[0]));
             // "Tower Man George Hauser", "Senior Anna Kowalczyk": capitalised
             // words before a given name that are not names themselves.
-            if let Some(k) = (1..name.len()).find(|&k| {
+            if let Some(k) = (1..name.len()).filter(|_| !east_asian).find(|&k| {
                 lexicon::is_given_name(self.word(name[k]))
                     && name.len() - k >= 2
                     && name[..k].iter().all(|&t| {
@@ -880,7 +1133,15 @@ impl<'a> Ctx<'a> {
                 name.drain(..k);
             }
             if title.is_some() {
-            } else if let Some(s) = self.lower_title_before(name[0]) {
+            } else if let Some(s) = self
+                .lower_title_before(name[0])
+                // "major U.S. ports": a listed place or an acronym after a
+                // lower-case word that could be a title is no person.
+                .filter(|_| {
+                    !(lexicon::is_place(&self.span_text(&name))
+                        || name.len() == 1 && is_acronym(self.word(name[0])))
+                })
+            {
                 title = Some(self.toks[s].start..self.toks[name[0] - 1].end);
             }
         }
@@ -901,6 +1162,39 @@ impl<'a> Ctx<'a> {
             if lexicon::is_title(w) && title.is_none() {
                 return None;
             }
+            // "Officials said": a role noun, kept only if the document
+            // names a person so ("Gary Player … Player said").
+            if title.is_none()
+                && !self.known_word(w)
+                && super::roles::is_role_word(&w.to_lowercase())
+            {
+                return Some(Found {
+                    first,
+                    last,
+                    kind: None,
+                    title: None,
+                    cued: false,
+                    personish: false,
+                    outlet_verb: false,
+                    common: true,
+                    place_cue: false,
+                });
+            }
+            // "Braving the storm": a capitalised -ing verb before its object.
+            let after = self.next_words(last, 1);
+            if w.len() > 5
+                && w.ends_with("ing")
+                && !self.known_word(w)
+                && after.first().is_some_and(|n| {
+                    n.chars().next().is_some_and(char::is_lowercase) && !is_particle(n)
+                })
+            {
+                return None;
+            }
+        }
+        // A sign-up product, not a publisher: "the weekly Calm Seas Newsletter".
+        if matches!(words[words.len() - 1], "Newsletter" | "Newsletters") {
+            return None;
         }
 
         let prev = self.prev_words(first, 3);
@@ -914,9 +1208,26 @@ impl<'a> Ctx<'a> {
         let speech_after = lexicon::is_speech_verb(next_skip_adverb)
             || (matches!(next_word, "has" | "had" | "will" | "would")
                 && next.get(1).is_some_and(|w| lexicon::is_speech_verb(w)));
+        let outlet_verb = words.len() == 1
+            && title.is_none()
+            && matches!(
+                next_word,
+                "writes" | "notes" | "reports" | "calls" | "cites" | "quotes" | "wrote"
+            )
+            && !lexicon::is_given_name(words[0])
+            && !lexicon::is_surname(words[0])
+            && !self.known_word(words[0]);
+        let person_cue = words.len() >= 2 && (role_after || self.person_cue(first, last));
         let speech_before = prev.first().is_some_and(|w| lexicon::is_speech_verb(w))
             && !self.toks[first].newline_before;
-        let personish = self.personish(&name);
+        // "30 Seconds": a number directly before a capital makes a title
+        // or a quantity, not a person.
+        let personish = self.personish(&name)
+            && !(first > 0
+                && self.toks[first - 1].kind == TokKind::Number
+                && self.word(first - 1).len() < 4
+                && self.joins(first)
+                && !self.toks[first].newline_before);
         let given_first = lexicon::is_given_name(words[0])
             || (words.len() > 1 && words[0].ends_with('.') && words[0].chars().count() == 2);
         let surname_last = words.len() > 1 && lexicon::is_surname(words[words.len() - 1]);
@@ -962,7 +1273,25 @@ impl<'a> Ctx<'a> {
                 | "into"
                 | "towards"
                 | "toward"
-        ) && !self.toks[last].possessive;
+        ) && !self.toks[last].possessive
+            // "the town of Zandvoort", "the island of Divar"
+            || (pl(0) == "of"
+                && matches!(
+                    pl(1),
+                    "town"
+                        | "city"
+                        | "village"
+                        | "island"
+                        | "province"
+                        | "region"
+                        | "county"
+                        | "district"
+                        | "municipality"
+                        | "state"
+                        | "capital"
+                        | "port"
+                        | "suburb"
+                ));
 
         // The head word decides the kind; a regnal number after it does
         // not ("World War II", "Carlos I").
@@ -1008,6 +1337,7 @@ impl<'a> Ctx<'a> {
         } else if matches!(
             words[0],
             "Fort"
+                | "Old"
                 | "Mount"
                 | "Mt."
                 | "Lake"
@@ -1061,8 +1391,10 @@ impl<'a> Ctx<'a> {
             (EntityKind::Outlet, true)
         } else if words.len() == 1 && is_acronym(words[0]) {
             (EntityKind::Agency, false)
+        } else if outlet_verb {
+            (EntityKind::Outlet, self.publication_ref)
         } else if (given_first && personish && words.len() > 1)
-            || ((speech_after || speech_before) && personish)
+            || ((speech_after || speech_before || person_cue) && personish)
         {
             (EntityKind::Person, true)
         } else if (given_first || surname_last) && personish {
@@ -1081,6 +1413,9 @@ impl<'a> Ctx<'a> {
                 title,
                 cued: false,
                 personish,
+                outlet_verb: false,
+                common: false,
+                place_cue,
             });
         } else {
             // Unknown single words: kept undecided for the document pass.
@@ -1091,6 +1426,9 @@ impl<'a> Ctx<'a> {
                 title,
                 cued: false,
                 personish,
+                outlet_verb: false,
+                common: false,
+                place_cue,
             });
         };
         // A sentence-initial single word needs some evidence beyond its
@@ -1102,6 +1440,15 @@ impl<'a> Ctx<'a> {
                 return None;
             }
         }
+        // "Trawlermen protest …": a common noun opening a sentence, however
+        // cued, when the text also writes it in lower case.
+        let common = words.len() == 1
+            && self.initial[first]
+            && title.is_none()
+            && kind != EntityKind::Place
+            && !self.known_word(words[0])
+            && !self.mid_caps.contains(words[0])
+            && self.lower.contains(words[0].to_lowercase().as_str());
         Some(Found {
             first,
             last,
@@ -1109,7 +1456,95 @@ impl<'a> Ctx<'a> {
             title,
             cued,
             personish,
+            outlet_verb,
+            common,
+            place_cue,
         })
+    }
+
+    /// Cues around a multi-word name that only a person gets: an appositive
+    /// ("X Y, a retired officer,"), the speaker slot after a quote
+    /// ("…,” X Y, …"), a speech verb a few words on ("X Y similarly
+    /// declared"), a possessive person noun ("X Y's wife"), a line of its
+    /// own (a byline).
+    fn person_cue(&self, first: usize, last: usize) -> bool {
+        let n = self.toks.len();
+        let tw = |j: usize| -> &str {
+            if j < n {
+                self.word(j)
+            } else {
+                ""
+            }
+        };
+        let same_par = |j: usize| j < n && !self.toks[j].blank_before;
+        // appositive
+        if same_par(last + 1) && tw(last + 1) == "," && same_par(last + 2) {
+            match tw(last + 2) {
+                "who" | "whose" => return true,
+                "a" | "an" | "the" => {
+                    for j in last + 3..(last + 10).min(n) {
+                        let w = tw(j);
+                        if !same_par(j) || matches!(w, "." | "," | ";" | "“" | "\"") {
+                            break;
+                        }
+                        if w.chars().next().is_some_and(char::is_lowercase)
+                            && super::roles::is_role_word(w)
+                        {
+                            return true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // speaker slot after a quote
+        if first >= 2 && !self.toks[first].blank_before && !self.toks[first - 1].blank_before {
+            let q = tw(first - 1);
+            let p = tw(first - 2);
+            if matches!(q, "”" | "\"" | "’" | "'") && matches!(p, "," | "?" | "!" | "—") {
+                return true;
+            }
+        }
+        // a speech verb a few words on
+        for j in last + 1..(last + 5).min(n) {
+            if !same_par(j) || !self.is_word(j) {
+                break;
+            }
+            let w = tw(j);
+            if lexicon::is_speech_verb(w) {
+                return true;
+            }
+            let skip = w.ends_with("ly")
+                || matches!(
+                    w,
+                    "also"
+                        | "has"
+                        | "had"
+                        | "have"
+                        | "will"
+                        | "would"
+                        | "later"
+                        | "then"
+                        | "once"
+                        | "again"
+                        | "previously"
+                        | "recently"
+                        | "further"
+                        | "even"
+                );
+            if !skip {
+                break;
+            }
+        }
+        // possessive person noun
+        if self.toks[last].possessive && same_par(last + 1) && lexicon::is_person_noun(tw(last + 1))
+        {
+            return true;
+        }
+        // a line holding only the name
+        let line_start = first == 0 || self.toks[first].newline_before;
+        let line_end = last + 1 >= n || self.toks[last + 1].newline_before;
+        line_start && line_end && last - first < 3 && (first..=last).all(|t| self.namey(t))
     }
 
     /// "…, says the Observer": an outlet named after "says the".
@@ -1158,11 +1593,29 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
     }
     // Last words of undecided multi-word names that the text also uses
     // alone: "Anna Kowalczyk … Kowalczyk".
-    let singles: HashSet<&str> = found
+    let mut singles: HashSet<&str> = found
         .iter()
         .filter(|f| f.first == f.last)
         .map(|f| ctx.word(f.first))
         .collect();
+    // …and capitalised words standing alone anywhere, even where the first
+    // pass kept nothing (a sentence-initial "Kowalczyk told …").
+    let mut covered = vec![false; ctx.toks.len()];
+    for f in found.iter().filter(|f| f.first < f.last) {
+        for c in covered.iter_mut().take(f.last + 1).skip(f.first) {
+            *c = true;
+        }
+    }
+    for (i, &cov) in covered.iter().enumerate() {
+        if cov || !ctx.is_cap(i) || (i > 0 && is_connector(ctx.word(i - 1))) {
+            continue;
+        }
+        let joined_before = i > 0 && ctx.is_cap(i - 1) && ctx.joins(i);
+        let joined_after = i + 1 < ctx.toks.len() && ctx.is_cap(i + 1) && ctx.joins(i + 1);
+        if !joined_before && !joined_after {
+            singles.insert(ctx.word(i));
+        }
+    }
     for f in found.iter_mut() {
         if f.kind.is_none()
             && f.first != f.last
@@ -1173,10 +1626,43 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
             surnames.insert(ctx.word(f.last));
         }
     }
+    // "the Baltic Coast Herald … BCH": an acronym of a name cued in the same
+    // document is the same kind of body.
+    let mut by_initials: HashMap<String, EntityKind> = HashMap::new();
+    for f in found.iter().filter(|f| f.cued && f.first < f.last) {
+        let Some(kind) = f.kind.filter(|k| *k != EntityKind::Person) else {
+            continue;
+        };
+        let initials: String = (f.first..=f.last)
+            .filter(|&t| ctx.is_cap(t))
+            .filter_map(|t| ctx.word(t).chars().next())
+            .collect();
+        if initials.chars().count() >= 2 {
+            by_initials.entry(initials).or_insert(kind);
+        }
+    }
     for f in found.iter_mut() {
         let single = f.first == f.last;
         let w = ctx.word(f.first);
-        if single && surnames.contains(w) && f.personish {
+        if single && !f.cued && is_acronym(w) {
+            let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+            if let Some(&k) = by_initials.get(&letters) {
+                f.kind = Some(k);
+                f.cued = true;
+                continue;
+            }
+        }
+        if single && lexicon::is_place(w) {
+            // "U.S.", "UK": a listed place is never a person.
+            f.kind = Some(EntityKind::Place);
+            continue;
+        }
+        if f.common {
+            f.kind = surnames.contains(w).then_some(EntityKind::Person);
+            f.cued = f.kind.is_some();
+            continue;
+        }
+        if single && surnames.contains(w) && (f.personish || f.outlet_verb) {
             if f.kind != Some(EntityKind::Person) {
                 f.kind = Some(EntityKind::Person);
                 f.cued = true;
@@ -1196,10 +1682,36 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
             && !ctx.initial[f.first]
             && f.personish
         {
-            f.kind = Some(EntityKind::Person);
+            // "trains ran to Harrison": a family name from the list after a
+            // preposition of place is a town named so.
+            f.kind = Some(if f.place_cue {
+                EntityKind::Place
+            } else {
+                EntityKind::Person
+            });
         }
     }
     found.retain(|f| f.kind.is_some());
+    // Title-case headline lines: capitals say little there, so keep a name
+    // only when the body names it too, or it is a listed place or a person
+    // with a given name.
+    let body: HashSet<String> = found
+        .iter()
+        .filter(|f| !ctx.headline[f.first])
+        .map(|f| ctx.span_text(&(f.first..=f.last).collect::<Vec<_>>()))
+        .collect();
+    found.retain(|f| {
+        if !ctx.headline[f.first] {
+            return true;
+        }
+        let text = ctx.span_text(&(f.first..=f.last).collect::<Vec<_>>());
+        body.contains(&text)
+            || lexicon::is_place(&text)
+            || (f.kind == Some(EntityKind::Person)
+                && f.first < f.last
+                && (f.cued || lexicon::is_given_name(ctx.word(f.first))))
+            || (f.first == f.last && is_acronym(&text))
+    });
 }
 
 #[cfg(test)]
@@ -1392,6 +1904,166 @@ mod tests {
         assert!(has(&f, "Gdańsk", EntityKind::Place), "{f:?}");
         assert!(has(&f, "Nairobi", EntityKind::Place), "{f:?}");
         assert!(has(&f, "Kowary", EntityKind::Place), "{f:?}");
+    }
+
+    #[test]
+    fn unlisted_full_names_from_person_cues() {
+        let f = names(
+            "“We were never told,” Dariusz Wenzlaff, a former adviser at the Ministry of Fisheries, told reporters.\n\
+             Officials at the Borek Institute for Coastal and Maritime Studies Kasimir Ostrowicz noted on Twitter that the vote failed.\n\
+             Later, Deputy Minister Halina Grzmotek similarly declared victory.\n\
+             “It is over,” said Wiesław Brzęczek.\n\
+             Taddeo Quarlini wrote the report; Quarlini is a hydrologist.\n",
+        );
+        for n in [
+            "Dariusz Wenzlaff",
+            "Kasimir Ostrowicz",
+            "Halina Grzmotek",
+            "Wiesław Brzęczek",
+            "Taddeo Quarlini",
+        ] {
+            assert!(has(&f, n, EntityKind::Person), "{n} missing in {f:?}");
+        }
+        // The organisation ends where the person's name starts.
+        assert!(
+            has(
+                &f,
+                "Borek Institute for Coastal and Maritime Studies",
+                EntityKind::Agency
+            ),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn title_phrases_with_of_end_before_the_name() {
+        let f = names("Talks with Director of Coastal Intelligence Zbyszko Marcinkowy went on.\n");
+        assert!(
+            f.contains(&(
+                "Zbyszko Marcinkowy".into(),
+                EntityKind::Person,
+                Some("Director of Coastal Intelligence".into())
+            )),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn a_month_after_a_given_name_or_title_is_a_family_name() {
+        let f = names(
+            "Chancellor Ursula May spoke on Monday.\nAlso, Prime Minister Olivia June said nothing.\nThe vote is on May 5.\n",
+        );
+        assert!(has(&f, "Ursula May", EntityKind::Person), "{f:?}");
+        assert!(has(&f, "Olivia June", EntityKind::Person), "{f:?}");
+        assert!(!f.iter().any(|(n, _, _)| n == "May"), "{f:?}");
+    }
+
+    #[test]
+    fn bylines_are_people_and_labels_are_not() {
+        let text = "Fishing fleet idle\r\n\r\nZdzisława Kornecka\r\nFont Colour:\r\n\r\nThe fleet stayed in port.\r\n\r\nMarek Pilch Coastal Correspondent\r\n";
+        let f = names(text);
+        assert!(has(&f, "Zdzisława Kornecka", EntityKind::Person), "{f:?}");
+        assert!(has(&f, "Marek Pilch", EntityKind::Person), "{f:?}");
+        assert!(!f.iter().any(|(n, _, _)| n.contains("Font")), "{f:?}");
+    }
+
+    #[test]
+    fn lone_words_that_write_and_note_are_outlets() {
+        let f = names(
+            "Gazetka writes about the budget, quoting officials.\nGazetka notes that the fund is empty.\n\
+             According to the publication, the minister knew.\nOrbital magazine says the plan is sound.\n",
+        );
+        assert!(has(&f, "Gazetka", EntityKind::Outlet), "{f:?}");
+        assert!(!has(&f, "Gazetka", EntityKind::Person), "{f:?}");
+        assert!(has(&f, "Orbital", EntityKind::Outlet), "{f:?}");
+        // A columnist named in full stays a person.
+        let g = names(
+            "Columnist Anna Wercholak wrote in March.\nWercholak writes that the fund is empty.\n",
+        );
+        assert!(has(&g, "Wercholak", EntityKind::Person), "{g:?}");
+    }
+
+    #[test]
+    fn a_fused_the_is_not_part_of_the_name() {
+        let text = "Readers of TheHerald and TheBKT report saw it.\n";
+        let found = find_names(text, &whole(text));
+        let texts: Vec<&str> = found.iter().map(|n| &text[n.range.clone()]).collect();
+        assert!(texts.contains(&"Herald"), "{texts:?}");
+        assert!(texts.contains(&"BKT"), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.starts_with("The")), "{texts:?}");
+    }
+
+    #[test]
+    fn acronym_places_stay_places_before_titles() {
+        let f = names(
+            "U.K. Fisheries Secretary Anna Kowalczyk met U.S. officials.\nMajor U.S. outlets and the UK press said so.\n",
+        );
+        assert!(
+            f.contains(&(
+                "Anna Kowalczyk".into(),
+                EntityKind::Person,
+                Some("U.K. Fisheries Secretary".into())
+            )),
+            "{f:?}"
+        );
+        assert!(
+            !f.iter()
+                .any(|(n, k, _)| matches!(n.as_str(), "U.S." | "UK" | "U.K.")
+                    && *k == EntityKind::Person),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn junk_capitals_are_dropped() {
+        let f = names(
+            "I'd rather stay, said the skipper.\nIn Braving the Storm, we follow the fleet.\n\
+             Sign up for a weekly Calm Seas Newsletter today.\n\
+             It’s Harbour Dredgers, Not The Port Board, That Are Ruining Fishing\n\
+             The port board met on Tuesday to discuss harbour dredgers and fishing.\n",
+        );
+        for junk in [
+            "I'd",
+            "Braving",
+            "Calm Seas Newsletter",
+            "Harbour Dredgers",
+            "Ruining Fishing",
+        ] {
+            assert!(!f.iter().any(|(n, _, _)| n == junk), "{junk} in {f:?}");
+        }
+    }
+
+    #[test]
+    fn plural_possessives_and_company_words_make_organisations() {
+        let f = names(
+            "Jan Lis, a spokesman for the Kowary Trawlermen’s Association, spoke.\n\
+             The tanker belonged to Nordic Freight Lines, Lis said.\nDock Master Ewa Brzoza agreed.\n\
+             Britain's Ministry of Fisheries was silent.\n",
+        );
+        assert!(
+            has(&f, "Kowary Trawlermen’s Association", EntityKind::Agency),
+            "{f:?}"
+        );
+        assert!(has(&f, "Nordic Freight Lines", EntityKind::Agency), "{f:?}");
+        assert!(
+            f.contains(&(
+                "Ewa Brzoza".into(),
+                EntityKind::Person,
+                Some("Dock Master".into())
+            )),
+            "{f:?}"
+        );
+        assert!(
+            has(&f, "Ministry of Fisheries", EntityKind::Agency),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn three_part_east_asian_names_stay_whole() {
+        let f = names("The court ruled after Pak Son Hwi's impeachment last year.\n");
+        assert!(has(&f, "Pak Son Hwi", EntityKind::Person), "{f:?}");
+        assert!(!f.iter().any(|(n, _, _)| n == "Son Hwi"), "{f:?}");
     }
 
     #[test]
