@@ -302,7 +302,12 @@ impl Backend for DossierBackend {
     fn check_file(&self, text: &str, language: &str, file: Option<&Path>) -> Vec<Finding> {
         let markdown = is_markdown(language);
         self.markdown.store(markdown, Ordering::Relaxed);
-        let served = self.served();
+        // Before the first build every name would look unknown and every
+        // quote unsourced: say nothing until the sources are read (the
+        // server re-checks open drafts when the build finishes).
+        let Some(served) = self.ready() else {
+            return Vec::new();
+        };
         let draft = self.read(&served, text, Some(markdown));
         let findings = checks::run(&served.corpus, &draft, &self.check_options(file))
             .into_iter()

@@ -104,9 +104,11 @@ fn short_id(id: &str) -> &str {
 pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> String {
     let e = &corpus.entities[entity];
     let mut out = String::new();
+    // A blank line after the heading: editors render a single line break
+    // as a space, which would run the name into the first role.
     let _ = writeln!(
         out,
-        "**{}** · {}",
+        "**{}** · {}\n",
         escape_markdown(&e.name),
         e.kind.as_str()
     );
