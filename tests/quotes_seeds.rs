@@ -15,8 +15,11 @@ fn seed(prefix: &str) -> String {
     std::fs::read_to_string(entry.path()).expect("readable seed")
 }
 
+/// A quote's words and its speaker as the text writes them.
+type QuoteAndSpeaker = (String, Option<String>);
+
 /// Every quote of a seed with its speaker as the text writes it.
-fn quotes(prefix: &str) -> (String, Vec<(String, Option<String>)>, Vec<RawQuote>) {
+fn quotes(prefix: &str) -> (String, Vec<QuoteAndSpeaker>, Vec<RawQuote>) {
     let text = seed(prefix);
     let parts = article::read(&text);
     let sentences: Vec<_> = parts.sentences.iter().map(|s| s.range.clone()).collect();
