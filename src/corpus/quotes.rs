@@ -137,6 +137,37 @@ const PASSIVE_PARTICIPLES: &[&str] = &["written", "spoken", "sworn"];
 const CONTINUATION_VERBS: &[&str] = &["added", "adds", "continued", "continues"];
 const TELL_VERBS: &[&str] = &["told", "tells", "tell"];
 
+/// Speech acts written as a noun after a verb: "issued a warning".
+const SPEECH_NOUNS: &[&str] = &[
+    "warning",
+    "statement",
+    "remarks",
+    "comments",
+    "comment",
+    "tweet",
+    "post",
+    "message",
+    "interview",
+    "speech",
+    "briefing",
+];
+
+/// True when a speech verb ("noted", "said") or a speech act ("issued a
+/// warning") follows a name within a few words, before the sentence ends.
+fn says_something_after(text: &str, from: usize, sentence_end: usize) -> bool {
+    let Some(rest) = text.get(from..sentence_end) else {
+        return false;
+    };
+    rest.split_whitespace()
+        .take(6)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .any(|w| {
+            let lower = w.to_lowercase();
+            (w.chars().next().is_some_and(char::is_lowercase) && lexicon::is_speech_verb(&lower))
+                || SPEECH_NOUNS.contains(&lower.as_str())
+        })
+}
+
 fn in_list(list: &[&str], word: &str) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
@@ -1320,6 +1351,35 @@ pub fn find_quotes(
             }
         }
     }
+    // A partial quote inside reported speech ("… were “irritating,” the
+    // minister had warned" / "Ann Lee noted …") belongs to the one person
+    // in its sentence who says something there.
+    for qi in 0..n {
+        if done[qi].is_some() || opens_sentence[qi] {
+            continue;
+        }
+        let q = &ctx.quotes[qi];
+        if text[q.inner.clone()].split_whitespace().count() > 8 {
+            continue;
+        }
+        let s = &sentence_of[qi];
+        let sayers: Vec<usize> = ctx
+            .speakers
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let r = &names[i].range;
+                names[i].kind == EntityKind::Person
+                    && s.start <= r.start
+                    && r.end <= s.end
+                    && !(q.inner.start <= r.start && r.end <= q.inner.end)
+                    && says_something_after(text, r.end, s.end)
+            })
+            .collect();
+        if let [only] = sayers.as_slice() {
+            done[qi] = Some(SpeakerCue::Name(*only));
+        }
+    }
     // Quotes running over several paragraphs share one speaker.
     for qi in 0..n {
         if !continues[qi] {
@@ -1789,5 +1849,26 @@ mod tests {
         let (a, b) = (3, 2);
         let paras = vec![0..999, a..b];
         let _ = find_quotes(text, &paras, &bad, &names);
+    }
+    #[test]
+    fn partial_quote_in_reported_speech_goes_to_the_one_sayer() {
+        let text = "Harbour Director Ann Lee had issued a warning that the delays were “intolerable.” The plan amounted to “a slow surrender” for the port, researcher Tom Nowak noted on Tuesday.";
+        let names = spans(
+            text,
+            &[
+                ("Ann Lee", EntityKind::Person),
+                ("Tom Nowak", EntityKind::Person),
+            ],
+        );
+        let (paras, sentences) = split(text);
+        let quotes = find_quotes(text, &paras, &sentences, &names);
+        let speaker_of = |words: &str| {
+            quotes
+                .iter()
+                .find(|q| text[q.range.clone()].starts_with(words))
+                .and_then(|q| q.speaker.clone())
+        };
+        assert_eq!(speaker_of("a slow surrender"), Some(SpeakerCue::Name(1)));
+        assert_eq!(speaker_of("intolerable"), Some(SpeakerCue::Name(0)));
     }
 }
