@@ -121,7 +121,9 @@ pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> Stri
             cite(corpus, role.span.doc, line)
         );
     }
-    out.push('\n');
+    if !e.roles.is_empty() {
+        out.push('\n');
+    }
 
     let docs = e.documents();
     let total = corpus.documents.len();
