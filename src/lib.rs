@@ -35,5 +35,5 @@ pub mod config;
 pub mod corpus;
 pub mod document;
 pub mod lexicon;
-pub mod server;
 pub mod report;
+pub mod server;
