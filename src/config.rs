@@ -18,6 +18,7 @@
 //! languages = ["markdown", "plaintext", "text"]
 //! inlay_hints = true
 //! attribution_style = "name-said"             # auto | name-said | said-name
+//! claim_attribution = "link"                  # according-to | link
 //! max_document_size = 4194304                 # bytes; larger drafts are not analysed
 //! [rules]
 //! misquote = "error"                          # error | warning | information | hint | off
@@ -82,6 +83,17 @@ impl RuleLevel {
     }
 }
 
+/// How the quick fix for an unsourced claim credits the source that backs
+/// it: ", according to <outlet>" or a Markdown link to the source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimAttribution {
+    #[default]
+    #[serde(alias = "according_to", alias = "accordingTo")]
+    AccordingTo,
+    Link,
+}
+
 /// The effective settings after layering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -95,6 +107,8 @@ pub struct Settings {
     pub languages: Vec<String>,
     pub inlay_hints: bool,
     pub attribution_style: AttributionStyle,
+    /// How the fix for an unsourced claim credits its source.
+    pub claim_attribution: ClaimAttribution,
     /// Open documents larger than this many bytes are not analysed: the
     /// writer is told once, and every keystroke stays fast.
     pub max_document_size: usize,
@@ -116,6 +130,7 @@ impl Default for Settings {
                 .collect(),
             inlay_hints: false,
             attribution_style: AttributionStyle::Auto,
+            claim_attribution: ClaimAttribution::AccordingTo,
             max_document_size: DEFAULT_MAX_DOCUMENT_SIZE,
         }
     }
@@ -148,6 +163,9 @@ impl Settings {
             }
             if let Some(style) = layer.attribution_style {
                 settings.attribution_style = style;
+            }
+            if let Some(claims) = layer.claim_attribution {
+                settings.claim_attribution = claims;
             }
             if let Some(size) = layer.max_document_size {
                 settings.max_document_size = size;
@@ -192,6 +210,8 @@ pub struct SettingsLayer {
     pub inlay_hints: Option<bool>,
     #[serde(alias = "attribution_style")]
     pub attribution_style: Option<AttributionStyle>,
+    #[serde(alias = "claim_attribution")]
+    pub claim_attribution: Option<ClaimAttribution>,
     #[serde(alias = "max_document_size")]
     pub max_document_size: Option<usize>,
 }

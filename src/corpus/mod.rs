@@ -15,6 +15,7 @@ pub mod fold;
 pub mod model;
 pub mod name_index;
 pub mod names;
+pub mod passages;
 pub mod quote_match;
 pub mod quotes;
 pub mod roles;
@@ -32,6 +33,7 @@ pub use model::*;
 use self::entities::Sighting;
 use self::name_index::NameIndex;
 use self::names::NameSpan;
+use self::passages::PassageIndex;
 use self::quote_match::QuoteIndex;
 use self::quotes::{RawQuote, SpeakerCue};
 use self::source::{LoadOptions, Loaded, SourceFile};
@@ -66,6 +68,8 @@ pub struct Corpus {
     pub warnings: Vec<String>,
     pub names: NameIndex,
     pub quote_index: QuoteIndex,
+    /// Every sentence, for finding the passages that back a claim.
+    pub passages: PassageIndex,
 }
 
 /// One article after the per-document stages, before merging.
@@ -259,6 +263,7 @@ impl Corpus {
         quotes.sort_by_key(|q| (q.span.doc, q.span.range.start));
         let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
         let quote_index = QuoteIndex::new(&texts);
+        let passages = PassageIndex::build(&documents);
         Corpus {
             documents,
             entities,
@@ -267,6 +272,7 @@ impl Corpus {
             warnings,
             names,
             quote_index,
+            passages,
         }
     }
 
