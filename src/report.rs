@@ -49,6 +49,10 @@ pub const RULES: &[(&str, &str)] = &[
         "A claim carries no attribution or citation.",
     ),
     (
+        "single-source",
+        "Every claim of the draft rests on one source article or outlet.",
+    ),
+    (
         "vague-attribution",
         "An attribution does not name its source.",
     ),

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use crate::analysis::checks::{self, CheckOptions};
+use crate::analysis::checks::{self, unsourced_claim, CheckOptions};
 use crate::analysis::draft::{is_markdown, Draft, DraftMention, DraftQuote};
 use crate::analysis::ignore::{self, IgnoreAction, Ignores};
 use crate::analysis::source_files::{cache_dir, SourceFiles};
@@ -389,6 +389,11 @@ impl Backend for DossierBackend {
             return Vec::new();
         };
         let draft = self.read(&served, text, None);
+        let claim_attribution = self
+            .settings
+            .read()
+            .map(|s| s.claim_attribution)
+            .unwrap_or_default();
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         for checked in checks::run(&served.corpus, &draft, &self.check_options(file)) {
@@ -423,7 +428,9 @@ impl Backend for DossierBackend {
                     ignores.push(fix);
                 }
             }
-            fixes.extend(checked.fixes);
+            let mut own = checked.fixes;
+            unsourced_claim::prefer(&mut own, claim_attribution);
+            fixes.extend(own);
         }
         // Fixes first: they are what the writer most often wants.
         fixes.extend(ignores);

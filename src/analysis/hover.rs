@@ -1,12 +1,14 @@
 //! Hover: what the thing under the cursor is, according to the sources.
 //! Providers are tried in turn — a known actor's card, a name the sources
-//! never use, a quotation's standing in the sources — and the first that
-//! recognises the spot answers. Between things there is no hover.
+//! never use, a quotation's standing in the sources, an unsourced claim's
+//! possible source passage — and the first that recognises the spot
+//! answers. Between things there is no hover.
 
 use std::fmt::Write;
 use std::ops::Range;
 
 use crate::analysis::card::{self, escape_markdown, shorten};
+use crate::analysis::checks::unsourced_claim;
 use crate::analysis::draft::{Draft, DraftMention, DraftQuote};
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit, MIN_WORDS_FOR_MISS};
 use crate::analysis::source_files::SourceFiles;
@@ -27,7 +29,45 @@ pub fn hover(
     if let Some(m) = mention.filter(|m| m.entity.is_some() || quote.is_none()) {
         return Some(mention_card(corpus, files, draft, m));
     }
-    quote.map(|q| quote_card(corpus, files, draft, q))
+    if let Some(q) = quote {
+        return Some(quote_card(corpus, files, draft, q));
+    }
+    claim_card(corpus, files, draft, offset)
+}
+
+/// An unsourced claim under the cursor that a source passage may back: the
+/// passage, so the writer can see whether it does. A claim nothing backs
+/// gets no card — its warning already says so, and prose between names
+/// stays quiet.
+fn claim_card(
+    corpus: &Corpus,
+    files: &SourceFiles,
+    draft: &Draft<'_>,
+    offset: usize,
+) -> Option<HoverCard> {
+    let claim = unsourced_claim::claim_at(corpus, draft, offset)?;
+    let support = claim.support.as_ref()?;
+    let d = corpus.documents.get(support.doc)?;
+    let hit = SourceHit {
+        doc: support.doc,
+        range: support.range.clone(),
+        quote: None,
+        score: 1.0,
+    };
+    let passage = d.text.get(support.range.clone()).unwrap_or("");
+    let markdown = format!(
+        "**No attribution** · possibly supported by {} — {}\n\n> {}",
+        escape_markdown(&unsourced_claim::credit(d)),
+        place(corpus, files, &hit),
+        escape_markdown(&shorten(
+            &passage.split_whitespace().collect::<Vec<_>>().join(" "),
+            280
+        ))
+    );
+    Some(HoverCard {
+        range: claim.range,
+        markdown,
+    })
 }
 
 fn mention_card(
@@ -334,6 +374,26 @@ Anna Kowalczyk told reporters that the harbour would “reopen within a month”
         let draft = Draft::read(text, true, corpus);
         let at = text.find(needle).expect("needle") + 1;
         hover(corpus, &SourceFiles::default(), &draft, at)
+    }
+
+    #[test]
+    fn an_unsourced_claim_shows_the_passage_that_may_back_it() {
+        let corpus = invented_corpus();
+        let text =
+            "# Draft\r\n\r\nFishermen gathered outside the fisheries ministry on Tuesday ⚓.\r\n";
+        let card = hover_at(&corpus, text, "outside").expect("card");
+        assert_eq!(
+            &text[card.range.clone()],
+            "Fishermen gathered outside the fisheries ministry on Tuesday ⚓."
+        );
+        assert_eq!(
+            card.markdown,
+            "**No attribution** · possibly supported by “Fishermen protest” — 02_protest:3\n\n\
+             > Fishermen gathered outside the Ministry of Fisheries on Tuesday."
+        );
+        // Nothing backs this one: the warning says so, the hover stays quiet.
+        let lonely = "Whalers sailed from the northern quay at dawn on Friday.\n";
+        assert_eq!(hover_at(&corpus, lonely, "sailed"), None);
     }
 
     #[test]

@@ -11,9 +11,10 @@ mod misattributed_quote;
 mod misquote;
 mod name_variant;
 mod quote_not_found;
+mod single_source;
 mod unattributed_quote;
 mod unknown_actor;
-mod unsourced_claim;
+pub mod unsourced_claim;
 mod vague_attribution;
 
 use std::collections::{HashMap, HashSet};
@@ -29,13 +30,14 @@ use crate::lexicon;
 use crate::server::{Finding, QuickFix, Related, Severity, Target};
 
 /// Every rule's code, in the order rules run.
-pub const CODES: [&str; 8] = [
+pub const CODES: [&str; 9] = [
     unattributed_quote::CODE,
     quote_not_found::CODE,
     misquote::CODE,
     misattributed_quote::CODE,
     name_variant::CODE,
     unsourced_claim::CODE,
+    single_source::CODE,
     vague_attribution::CODE,
     unknown_actor::CODE,
 ];
@@ -72,7 +74,11 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
     let variant_ranges: Vec<Range<usize>> =
         variants.iter().map(|c| c.finding.range.clone()).collect();
     out.extend(variants);
-    out.extend(unsourced_claim::check(&cx));
+    // Claims are found once: their support also tells whether the draft
+    // rests on a single source.
+    let claims = unsourced_claim::claims(&cx);
+    out.extend(unsourced_claim::report(&cx, &claims));
+    out.extend(single_source::check(&cx, &claims));
     out.extend(vague_attribution::check(&cx));
     out.extend(
         unknown_actor::check(&cx)

@@ -29,10 +29,11 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use super::{finding, fix, one_line, overlaps, sections, Checked, Context, Word};
+use super::{finding, fix, one_line, overlaps, sections, CheckOptions, Checked, Context, Word};
 use crate::analysis::card::shorten;
+use crate::analysis::draft::Draft;
 use crate::config::ClaimAttribution;
-use crate::corpus::{passages, DocId, Document, EntityKind};
+use crate::corpus::{passages, Corpus, DocId, Document, EntityKind};
 use crate::server::{QuickFix, Related, Severity, Target};
 
 pub const CODE: &str = "unsourced-claim";
@@ -71,9 +72,20 @@ pub struct Support {
     pub score: f32,
 }
 
-pub(crate) fn check(cx: &Context) -> Vec<Checked> {
-    claims(cx)
+/// The unsourced claim under `offset` in a draft, with its support (for
+/// hover: the sentence the warning stands on).
+pub fn claim_at(corpus: &Corpus, draft: &Draft<'_>, offset: usize) -> Option<Claim> {
+    let options = CheckOptions::default();
+    let cx = Context::new(corpus, draft, &options);
+    claims(&cx)
         .into_iter()
+        .find(|c| c.range.start <= offset && offset <= c.range.end)
+}
+
+/// The findings for claims already found.
+pub(crate) fn report(cx: &Context, claims: &[Claim]) -> Vec<Checked> {
+    claims
+        .iter()
         .map(|claim| {
             let doc = claim
                 .support
@@ -176,8 +188,8 @@ pub fn prefer(fixes: &mut [QuickFix], style: ClaimAttribution) {
     }
     // The wanted fix takes its sibling's place ahead of it.
     if let (Some(first), Some(w)) = (
-        fixes.iter().position(|f| is_claim_fix(f)),
-        fixes.iter().position(|f| wanted(f)),
+        fixes.iter().position(is_claim_fix),
+        fixes.iter().position(wanted),
     ) {
         if w > first {
             fixes.swap(first, w);
@@ -445,6 +457,10 @@ fn is_claim(cx: &Context, words: &[Word], lower: &[String]) -> bool {
             .skip(i + 1)
             .take(2)
             .any(|n| n == "been" || is_participle(n));
+        // "was furious", "were cautious": a past state is a report too.
+        if matches!(l.as_str(), "was" | "were") && i > 0 {
+            return true;
+        }
         if in_section("perfect", l) && perfect {
             return true;
         }

@@ -253,6 +253,27 @@ The boats stayed in port, said officials.
     }
 
     #[test]
+    fn the_common_unnamed_sources_are_each_named_in_the_message() {
+        let text =
+            "Sources say the quay will close.\r\nCritics argue that the fleet is too big.\r\n\
+                    The fee rose, officials said.\r\n";
+        let found = fixture::run(&harbour(), text, &CheckOptions::default());
+        let messages: Vec<&str> = found
+            .iter()
+            .filter(|c| c.finding.code == CODE)
+            .map(|c| c.finding.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "\"Sources say\": the source is not named",
+                "\"Critics argue\": the source is not named",
+                "\"officials said\": the source is not named",
+            ]
+        );
+    }
+
+    #[test]
     fn quoted_words_are_not_the_writers_attribution() {
         assert_rule(
             &harbour(),
