@@ -299,6 +299,27 @@ mod tests {
     }
 
     #[test]
+    fn claim_attribution_defaults_to_according_to_and_layers_from_either_place() {
+        assert_eq!(
+            Settings::default().claim_attribution,
+            ClaimAttribution::AccordingTo
+        );
+        let project = SettingsLayer::from_toml("claim_attribution = \"link\"\n").expect("toml");
+        let editor =
+            SettingsLayer::from_json(&json!({ "dossier": { "claimAttribution": "according-to" } }))
+                .expect("json");
+        assert_eq!(
+            Settings::layered(None, &[&project]).claim_attribution,
+            ClaimAttribution::Link
+        );
+        assert_eq!(
+            Settings::layered(None, &[&project, &editor]).claim_attribution,
+            ClaimAttribution::AccordingTo
+        );
+        assert!(SettingsLayer::from_toml("claim_attribution = \"footnote\"\n").is_err());
+    }
+
+    #[test]
     fn editor_settings_use_camel_case_wrapped_or_bare() {
         let wrapped = json!({ "dossier": { "includeDefaultCorpus": false, "inlayHints": true } });
         let bare = json!({ "includeDefaultCorpus": false, "inlayHints": true });
