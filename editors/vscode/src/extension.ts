@@ -43,6 +43,7 @@ function serverSettings(): Record<string, unknown> {
     languages: c.get<string[]>('languages', ['markdown', 'plaintext', 'text']),
     inlayHints: c.get<boolean>('inlayHints', false),
     attributionStyle: c.get<string>('attributionStyle', 'auto'),
+    claimAttribution: c.get<string>('claimAttribution', 'according-to'),
   };
 }
 

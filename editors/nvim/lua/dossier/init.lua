@@ -24,7 +24,7 @@ M.defaults = {
   filetypes = { 'markdown', 'text' },
   -- Sent as initializationOptions and answered to workspace/configuration.
   -- Keys: corpus, includeDefaultCorpus, rules, languages, inlayHints,
-  -- attributionStyle (see `dossier.toml` in editors/README.md).
+  -- attributionStyle, claimAttribution (see `dossier.toml` in editors/README.md).
   settings = {},
   -- Call vim.lsp.enable('dossier') from setup().
   enable = true,
