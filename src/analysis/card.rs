@@ -172,7 +172,7 @@ pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> Stri
 
     // Up to three short quotes, each once, each linked to its line.
     // Quotes of four words or more say what the person said; two-word
-    // scare quotes ("like candy") come only when there is nothing else.
+    // scare quotes ("a disgrace") come only when there is nothing else.
     let mut by: Vec<&crate::corpus::Quote> = corpus.quotes_by(entity).collect();
     by.sort_by_key(|q| q.text.split_whitespace().count() < 4);
     let mut quotes: Vec<&crate::corpus::Quote> = Vec::new();

@@ -218,8 +218,8 @@ pub struct Quote {
     /// Range of the quoted words (inside the marks).
     pub span: Span,
     pub speaker: Option<SpeakerRef>,
-    /// The speaker as the text names them ("Sean Spicer", "he" resolved to
-    /// the name, "an unnamed defense official").
+    /// The speaker as the text names them ("Anna Kowalczyk", "she" resolved to
+    /// the name, "an unnamed harbour official").
     pub speaker_name: Option<String>,
     /// The whole sentence (or sentences) the quote stands in.
     pub sentence: Range<usize>,

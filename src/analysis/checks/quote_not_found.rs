@@ -3,7 +3,7 @@
 //!
 //! A quote is a claim that someone used exactly these words; if the sources
 //! do not have them, the writer should know before a reader asks. Shorter
-//! quotations ("nonsense", “like candy”) are too common to judge by a miss.
+//! quotations ("nonsense", “a disgrace”) are too common to judge by a miss.
 
 use super::{finding, Checked, Context};
 use crate::analysis::quote_source::{QuoteSource, MIN_WORDS_FOR_MISS};
