@@ -137,6 +137,14 @@ pub fn assert_rule(corpus: &Corpus, code: &str, fixture: &str) -> Vec<Checked> {
 }
 
 /// The text with each finding drawn under its line, as a fixture would.
+/// The first finding of rule `code`; panics with the findings when none.
+pub fn flagged<'a>(found: &'a [Checked], code: &str) -> &'a Checked {
+    found
+        .iter()
+        .find(|c| c.finding.code == code)
+        .unwrap_or_else(|| panic!("no {code} finding among {found:#?}"))
+}
+
 pub fn draw(text: &str, found: &[Checked]) -> String {
     let mut out = String::new();
     let mut line_start = 0;

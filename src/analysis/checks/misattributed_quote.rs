@@ -161,10 +161,7 @@ mod tests {
     fn fix_names_the_source_speaker() {
         let text = "“We will not close the harbour this year,” Piotr Nowak said.\r\n";
         let found = fixture::run(&harbour(), text, &CheckOptions::default());
-        let c = found
-            .iter()
-            .find(|c| c.finding.code == CODE)
-            .expect("flagged");
+        let c = fixture::flagged(&found, CODE);
         assert_eq!(c.fixes[0].title, "Attribute to Anna Kowalczyk");
         assert_eq!(
             fixture::apply(text, &c.fixes[0].edits),

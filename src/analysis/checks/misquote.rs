@@ -94,10 +94,7 @@ She told the radio: “Everything that needed to be settled with our partners in
     fn related_points_at_the_passage_in_the_source_file() {
         let text = "Kowalczyk said “everything that had to be settled with the partners in Brussels was settled”.\n";
         let found = fixture::run(&harbour(), text, &CheckOptions::default());
-        let c = found
-            .iter()
-            .find(|c| c.finding.code == CODE)
-            .expect("flagged");
+        let c = fixture::flagged(&found, CODE);
         let Target { file, range } = &c.finding.related[0].target;
         assert_eq!(
             file.as_deref(),
@@ -116,10 +113,7 @@ She told the radio: “Everything that needed to be settled with our partners in
     fn the_fix_keeps_the_drafts_closing_full_stop() {
         let text = "She said: “everything that had to be settled with the partners in Brussels was settled.”\n";
         let found = fixture::run(&harbour(), text, &CheckOptions::default());
-        let c = found
-            .iter()
-            .find(|c| c.finding.code == CODE)
-            .expect("flagged");
+        let c = fixture::flagged(&found, CODE);
         assert_eq!(
             fixture::apply(text, &c.fixes[0].edits),
             "She said: “Everything that needed to be settled with our partners in Brussels was settled.”\n"

@@ -320,10 +320,7 @@ Anna Kowalczyk and Józef Wiśniewski met the captain.
     fn message_and_fix_give_the_sources_spelling() {
         let text = "Director Anna Kowalcyk spoke on Monday. 🎣\n";
         let found = fixture::run(&harbour(), text, &CheckOptions::default());
-        let c = found
-            .iter()
-            .find(|c| c.finding.code == CODE)
-            .expect("flagged");
+        let c = fixture::flagged(&found, CODE);
         assert_eq!(
             c.finding.message,
             "\"Anna Kowalcyk\" — the sources spell it \"Anna Kowalczyk\""

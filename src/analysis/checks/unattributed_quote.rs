@@ -176,10 +176,7 @@ The boats came home early. “We will not close the harbour this year.”
     fn attribute_fix_turns_the_full_stop_into_a_comma() {
         let text = "The fleet is safe. 🚢\n\n“We will not close the harbour this year.”\n";
         let found = fixture::run(&harbour(), text, &CheckOptions::default());
-        let c = found
-            .iter()
-            .find(|c| c.finding.code == CODE)
-            .expect("flagged");
+        let c = fixture::flagged(&found, CODE);
         assert_eq!(c.fixes[0].title, "Attribute to Anna Kowalczyk");
         assert_eq!(
             fixture::apply(text, &c.fixes[0].edits),
@@ -195,10 +192,7 @@ The boats came home early. “We will not close the harbour this year.”
             ..Default::default()
         };
         let found = fixture::run(&harbour(), text, &options);
-        let c = found
-            .iter()
-            .find(|c| c.finding.code == CODE)
-            .expect("flagged");
+        let c = fixture::flagged(&found, CODE);
         assert_eq!(
             fixture::apply(text, &c.fixes[0].edits),
             "The ministry's line was “we will not close the harbour this year” again, Anna Kowalczyk said.\n"

@@ -75,10 +75,7 @@ Zoë Ferrant said the Baltic Harbour Authority would decide.
     fn message_names_the_person_and_project_names_count_as_known() {
         let text = "Inspector Zoë Ferrant 🚢 inspected the boats.\r\n";
         let found = fixture::run(&harbour(), text, &CheckOptions::default());
-        let c = found
-            .iter()
-            .find(|c| c.finding.code == CODE)
-            .expect("flagged");
+        let c = fixture::flagged(&found, CODE);
         assert_eq!(
             c.finding.message,
             "\"Zoë Ferrant\" does not appear in the sources"

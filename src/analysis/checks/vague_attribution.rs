@@ -241,10 +241,7 @@ The boats stayed in port, said officials.
             "People familiar with the talks\r\nsaid the port would close.\r\n",
             &CheckOptions::default(),
         );
-        let c = found
-            .iter()
-            .find(|c| c.finding.code == CODE)
-            .expect("flagged");
+        let c = fixture::flagged(&found, CODE);
         assert_eq!(
             c.finding.message,
             "\"People familiar with the talks said\": the source is not named"
