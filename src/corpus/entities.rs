@@ -133,6 +133,15 @@ pub fn group(sightings: &[Sighting<'_>]) -> Vec<Group> {
     merge_surnames(&mut cands, &keys);
     merge_acronyms(&mut cands, &keys);
 
+    // Who merged into whom, found once (a scan per group would make
+    // grouping quadratic in the number of distinct names).
+    let mut merged: Vec<Vec<usize>> = vec![Vec::new(); cands.len()];
+    for j in 0..cands.len() {
+        let r = root(&cands, j);
+        if r != j {
+            merged[r].push(j);
+        }
+    }
     let mut groups: Vec<Group> = Vec::new();
     for (i, c) in cands.iter().enumerate() {
         if c.merged_into.is_some() {
@@ -141,15 +150,14 @@ pub fn group(sightings: &[Sighting<'_>]) -> Vec<Group> {
         let mut forms: HashMap<String, usize> = c.forms.clone();
         let mut members = c.sightings.clone();
         let mut votes = c.votes;
-        for (j, other) in cands.iter().enumerate() {
-            if j != i && root(&cands, j) == i {
-                for (f, n) in &other.forms {
-                    *forms.entry(f.clone()).or_default() += n;
-                }
-                members.extend(&other.sightings);
-                for (v, o) in votes.iter_mut().zip(other.votes) {
-                    *v += o;
-                }
+        for &j in &merged[i] {
+            let other = &cands[j];
+            for (f, n) in &other.forms {
+                *forms.entry(f.clone()).or_default() += n;
+            }
+            members.extend(&other.sightings);
+            for (v, o) in votes.iter_mut().zip(other.votes) {
+                *v += o;
             }
         }
         let kind = Candidate {
