@@ -51,7 +51,10 @@ pub struct ServerOptions {
     /// `--no-default-corpus`: leave the built-in sample articles out,
     /// whatever the settings say.
     pub no_default_corpus: bool,
-    /// Quiet time after an edit before the draft is re-checked.
+    /// Pause between an edit and the check it starts. Zero (the default)
+    /// checks at once: checks are coalesced instead (one at a time per
+    /// document, the next on the newest text), so a burst of keystrokes
+    /// costs at most one stale check. A pause only helps a slow backend.
     pub check_delay: Duration,
 }
 
@@ -61,7 +64,7 @@ impl ServerOptions {
             backend,
             corpus: Vec::new(),
             no_default_corpus: false,
-            check_delay: Duration::from_millis(150),
+            check_delay: Duration::ZERO,
         }
     }
 }

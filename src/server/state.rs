@@ -1,5 +1,5 @@
 //! The server's shared state and the work that outlives a single message:
-//! debounced checks, corpus builds, settings layering, file watching.
+//! coalesced checks, corpus builds, settings layering, file watching.
 //!
 //! Locks are `std::sync` and are never held across an `.await`: tower-lsp
 //! runs handlers concurrently, and document edits must land in the order
@@ -63,6 +63,24 @@ struct Layers {
     shown_project_error: Option<String>,
 }
 
+/// The check schedule of one open document. At most one check runs per
+/// document; edits that arrive meanwhile only bump `generation`, and the
+/// running check then goes round once more on the newest text. So a burst
+/// of keystrokes never queues stale checks, and results are published in
+/// version order because a single task publishes them.
+#[derive(Debug, Default)]
+struct CheckSlot {
+    /// Bumped by every request for a check (edit, open, settings, build).
+    generation: u64,
+    /// The generation the running (or last) check looked at.
+    checked: u64,
+    /// The task checking this document, if any; a task that finds another
+    /// number here (the document was closed and reopened) stops.
+    worker: Option<u64>,
+    /// Pause before the next check starts (`check_delay` for edits).
+    wait: Duration,
+}
+
 /// The last findings published for a document, for code actions.
 struct Published {
     version: i32,
@@ -77,9 +95,8 @@ pub struct State {
     session: RwLock<Session>,
     layers: Mutex<Layers>,
     settings: RwLock<Arc<Settings>>,
-    /// Latest scheduled check per document; an older one seeing a newer
-    /// number gives way.
-    pending_checks: Mutex<HashMap<String, u64>>,
+    /// Check schedule per open document (see [`CheckSlot`]).
+    pending_checks: Mutex<HashMap<String, CheckSlot>>,
     next_check: AtomicU64,
     published: Mutex<HashMap<String, Published>>,
     /// Held for the whole of a build, so builds never overlap.
@@ -315,21 +332,70 @@ impl State {
 
     // ---- checking ----
 
-    /// Re-checks a document after `delay`, unless another edit comes first.
+    /// Asks for a check of a document's latest text. When no check of it
+    /// is running one starts at once (after `delay`, if not zero);
+    /// otherwise the running one goes round again when it finishes.
     pub fn schedule_check(self: &Arc<Self>, uri: Url, delay: Duration) {
-        let ticket = self.next_check.fetch_add(1, Ordering::Relaxed) + 1;
-        lock(&self.pending_checks).insert(uri.as_str().to_string(), ticket);
-        let state = self.clone();
-        tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            let latest = lock(&state.pending_checks).get(uri.as_str()).copied();
-            if latest != Some(ticket) {
+        let worker = {
+            let mut slots = lock(&self.pending_checks);
+            let slot = slots.entry(uri.as_str().to_string()).or_default();
+            let idle = slot.generation == slot.checked;
+            slot.generation += 1;
+            // Several requests before the next round: the most urgent wins.
+            slot.wait = if idle { delay } else { slot.wait.min(delay) };
+            if slot.worker.is_some() {
                 return;
             }
-            state.check(uri).await;
-        });
+            let worker = self.next_check.fetch_add(1, Ordering::Relaxed) + 1;
+            slot.worker = Some(worker);
+            worker
+        };
+        let state = self.clone();
+        tokio::spawn(async move { state.check_loop(uri, worker).await });
+    }
+
+    /// The one task checking a document: checks the newest text until no
+    /// request came in while it worked, then ends.
+    async fn check_loop(self: Arc<Self>, uri: Url, worker: u64) {
+        loop {
+            let wait = match lock(&self.pending_checks).get(uri.as_str()) {
+                Some(slot) if slot.worker == Some(worker) => slot.wait,
+                _ => return,
+            };
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            let generation = {
+                let mut slots = lock(&self.pending_checks);
+                match slots.get_mut(uri.as_str()) {
+                    Some(slot) if slot.worker == Some(worker) => {
+                        slot.checked = slot.generation;
+                        slot.generation
+                    }
+                    _ => return,
+                }
+            };
+            self.clone().check(&uri, worker, generation).await;
+            let mut slots = lock(&self.pending_checks);
+            match slots.get_mut(uri.as_str()) {
+                Some(slot) if slot.worker == Some(worker) => {
+                    if slot.generation == slot.checked {
+                        slot.worker = None;
+                        return;
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Whether a check that looked at `generation` still speaks for the
+    /// document: no edit or settings change came in since.
+    fn still_current(&self, uri: &Url, worker: u64, generation: u64) -> bool {
+        matches!(
+            lock(&self.pending_checks).get(uri.as_str()),
+            Some(slot) if slot.worker == Some(worker) && slot.generation == generation
+        )
     }
 
     /// Re-checks every open document.
@@ -347,52 +413,45 @@ impl State {
     }
 
     /// Checks a snapshot and publishes the findings tagged with its version,
-    /// unless the document changed meanwhile (a newer check is on its way).
-    async fn check(self: Arc<Self>, uri: Url) {
-        let Some(doc) = self.document(&uri) else {
+    /// unless a newer request came in meanwhile (the caller goes round
+    /// again, so publishing the stale answer would only flicker).
+    async fn check(self: Arc<Self>, uri: &Url, worker: u64, generation: u64) {
+        let Some(doc) = self.document(uri) else {
             return;
         };
         let settings = self.settings();
-        let findings = if self.too_large(&uri, &doc) {
-            Vec::new()
-        } else if settings.checks_language(doc.language_id()) {
-            let backend = self.backend.clone();
-            let text = doc.text();
-            let language = doc.language_id().to_string();
-            let file = crate::server::from_proto::file_path(&uri);
-            match tokio::task::spawn_blocking(move || {
-                backend.check_file(&text, &language, file.as_deref())
-            })
-            .await
-            {
-                Ok(findings) => findings,
-                Err(err) => {
-                    self.log(MessageType::ERROR, format!("check of {uri} failed: {err}"));
-                    return;
-                }
-            }
-        } else {
-            Vec::new()
-        };
-        let current = self.document(&uri).map(|d| d.version());
-        if current != Some(doc.version()) {
-            return;
-        }
         let encoding = self.encoding();
+        let too_large = self.too_large(uri, &doc);
+        let checks = !too_large && settings.checks_language(doc.language_id());
         let state = self.clone();
-        let convert_uri = uri.clone();
-        let convert_doc = doc.clone();
-        let converted = tokio::task::spawn_blocking(move || {
+        let job_uri = uri.clone();
+        let job_doc = doc.clone();
+        // Checking and converting in one blocking job: one thread hop per
+        // keystroke instead of two.
+        let job = tokio::task::spawn_blocking(move || {
+            let findings = if checks {
+                let file = crate::server::from_proto::file_path(&job_uri);
+                state
+                    .backend
+                    .check_file(&job_doc.text(), job_doc.language_id(), file.as_deref())
+            } else {
+                Vec::new()
+            };
+            // Converting positions costs little but is wasted on a result
+            // nobody will see.
+            if !state.still_current(&job_uri, worker, generation) {
+                return None;
+            }
             let open = |u: &Url| state.document(u);
             let mut locator =
-                to_proto::Locator::new(encoding, &open).with_draft(&convert_uri, &convert_doc);
+                to_proto::Locator::new(encoding, &open).with_draft(&job_uri, &job_doc);
             let mut kept = Vec::new();
             let mut diagnostics = Vec::new();
             for finding in findings {
                 let level = settings.rule_level(&finding.code);
                 if let Some(severity) = to_proto::severity(&finding, level) {
                     diagnostics.push(to_proto::diagnostic(
-                        &convert_doc,
+                        &job_doc,
                         &finding,
                         severity,
                         &mut locator,
@@ -401,12 +460,23 @@ impl State {
                     kept.push(finding);
                 }
             }
-            (kept, diagnostics)
-        })
-        .await;
-        let Ok((kept, diagnostics)) = converted else {
-            return;
+            Some((kept, diagnostics))
+        });
+        let (kept, diagnostics) = match job.await {
+            Ok(Some(converted)) => converted,
+            Ok(None) => return,
+            Err(err) => {
+                self.log(MessageType::ERROR, format!("check of {uri} failed: {err}"));
+                return;
+            }
         };
+        // The text may have changed without a new request (an edit that was
+        // refused whole does not ask for one, but cannot change it either);
+        // the version check is the last word.
+        let current = self.document(uri).map(|d| d.version());
+        if current != Some(doc.version()) || !self.still_current(uri, worker, generation) {
+            return;
+        }
         lock(&self.published).insert(
             uri.as_str().to_string(),
             Published {
@@ -415,7 +485,7 @@ impl State {
             },
         );
         self.client
-            .publish_diagnostics(uri, diagnostics, Some(doc.version()))
+            .publish_diagnostics(uri.clone(), diagnostics, Some(doc.version()))
             .await;
     }
 
@@ -427,7 +497,8 @@ impl State {
         }
     }
 
-    /// Forgets a closed document's pending check and findings.
+    /// Forgets a closed document's pending check and findings; a check
+    /// still running for it stops without publishing.
     pub fn forget(&self, uri: &Url) {
         lock(&self.pending_checks).remove(uri.as_str());
         lock(&self.published).remove(uri.as_str());
