@@ -203,6 +203,29 @@ impl<'t> Draft<'t> {
             .cloned()
     }
 
+    /// The mentions lying wholly inside `range`, in order: a binary search
+    /// and a walk over those mentions only, not over the whole draft.
+    pub fn mentions_in(&self, range: &Range<usize>) -> impl Iterator<Item = &DraftMention> + '_ {
+        let from = self
+            .mentions
+            .partition_point(|m| m.range.start < range.start);
+        let end = range.end;
+        self.mentions[from..]
+            .iter()
+            .take_while(move |m| m.range.start < end)
+            .filter(move |m| m.range.end <= end)
+    }
+
+    /// The mention holding all of `range`. Mentions do not overlap, so
+    /// only the last one starting at or before it can.
+    pub fn mention_around(&self, range: &Range<usize>) -> Option<&DraftMention> {
+        let i = self
+            .mentions
+            .partition_point(|m| m.range.start <= range.start);
+        let m = self.mentions.get(i.checked_sub(1)?)?;
+        (range.end <= m.range.end).then_some(m)
+    }
+
     /// The mention under `offset` (inclusive of its end, as a cursor sits).
     pub fn mention_at(&self, offset: usize) -> Option<&DraftMention> {
         self.mentions

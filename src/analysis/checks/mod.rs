@@ -115,6 +115,13 @@ pub(crate) struct Context<'a, 't> {
     pub project_names: HashSet<String>,
     /// The draft's quoted stretches, merged and in order.
     quoted: Vec<Range<usize>>,
+    /// For each of `draft.quotes` (in order of start), the furthest end of
+    /// it and every quote before it: overlap look-ups stop early.
+    quote_reach: Vec<usize>,
+    /// Links and footnotes, merged and in order.
+    cited: Vec<Range<usize>>,
+    /// Where each line of the draft's text starts.
+    line_starts: Vec<usize>,
 }
 
 impl<'a, 't> Context<'a, 't> {
@@ -143,8 +150,41 @@ impl<'a, 't> Context<'a, 't> {
                 _ => merged.push(r),
             }
         }
+        let mut reach = 0;
+        let quote_reach = draft
+            .quotes
+            .iter()
+            .map(|q| {
+                reach = reach.max(q.range.end);
+                reach
+            })
+            .collect();
+        // Only strictly overlapping citations merge, so a range touching
+        // two neighbours is cited exactly when it overlaps one of them.
+        let mut citations = draft.citations.clone();
+        citations.sort_by_key(|r| r.start);
+        let mut cited: Vec<Range<usize>> = Vec::with_capacity(citations.len());
+        for r in citations {
+            match cited.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => cited.push(r),
+            }
+        }
+        let line_starts = std::iter::once(0)
+            .chain(
+                draft
+                    .text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
         Context {
             quoted: merged,
+            quote_reach,
+            cited,
+            line_starts,
             corpus,
             draft,
             options,
@@ -163,6 +203,36 @@ impl<'a, 't> Context<'a, 't> {
     pub fn is_quoted(&self, range: &Range<usize>) -> bool {
         let i = self.quoted.partition_point(|q| q.start <= range.start);
         i > 0 && range.end <= self.quoted[i - 1].end
+    }
+
+    /// Whether a link or footnote overlaps `range`.
+    pub fn is_cited(&self, range: &Range<usize>) -> bool {
+        let i = self.cited.partition_point(|c| c.end <= range.start);
+        self.cited
+            .get(i)
+            .is_some_and(|c| c.start < range.end && range.start < c.end)
+    }
+
+    /// The draft's quotes whose marks' contents overlap `range`, last first.
+    pub fn quotes_overlapping<'s>(
+        &'s self,
+        range: &Range<usize>,
+    ) -> impl Iterator<Item = &'a DraftQuote> + 's {
+        let quotes = &self.draft.quotes;
+        let reach = &self.quote_reach;
+        let upto = quotes.partition_point(|q| q.range.start < range.end);
+        let start = range.start;
+        (0..upto)
+            .rev()
+            .take_while(move |&i| reach.get(i).is_some_and(|&r| r > start))
+            .map(move |i| &quotes[i])
+            .filter(move |q| q.range.end > start)
+    }
+
+    /// Offset where the line holding `offset` starts.
+    pub fn line_start(&self, offset: usize) -> usize {
+        let i = self.line_starts.partition_point(|&l| l <= offset);
+        i.checked_sub(1).map_or(0, |i| self.line_starts[i])
     }
 
     /// Whether the project lists this name as its own.

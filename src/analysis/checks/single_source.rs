@@ -36,18 +36,19 @@ pub(crate) fn check(cx: &Context, unsourced: &[Claim]) -> Vec<Checked> {
     }
     // Sentences crediting an outlet by name.
     for s in &cx.draft.sentences {
-        if unsourced
+        // Claims come in draft order: only those from here on can lie in s.
+        let from = unsourced.partition_point(|c| c.range.start < s.start);
+        if unsourced[from..]
             .iter()
-            .any(|c| c.range.start >= s.start && c.range.end <= s.end)
+            .take_while(|c| c.range.start < s.end)
+            .any(|c| c.range.end <= s.end)
         {
             continue;
         }
-        let outlet = cx.draft.mentions.iter().find(|m| {
-            m.kind == EntityKind::Outlet
-                && !m.quoted
-                && m.range.start >= s.start
-                && m.range.end <= s.end
-        });
+        let outlet = cx
+            .draft
+            .mentions_in(s)
+            .find(|m| m.kind == EntityKind::Outlet && !m.quoted);
         if let Some(m) = outlet {
             let name = match m.entity.and_then(|e| cx.corpus.entities.get(e)) {
                 Some(e) => e.name.clone(),

@@ -248,7 +248,7 @@ fn support(cx: &Context, claim: &Range<usize>) -> Option<Support> {
     };
     cx.corpus
         .passages
-        .search(text, 1, &own)
+        .search(&cx.corpus.documents, text, 1, &own)
         .into_iter()
         .find(|h| h.coverage >= MIN_COVERAGE && h.shared >= MIN_SHARED)
         .map(|h| Support {
@@ -275,23 +275,17 @@ fn is_statement(cx: &Context, s: &Range<usize>, words: &[Word]) -> bool {
         return false;
     }
     // The line the sentence starts on, as written: "# …" and "> …".
-    let line_start = cx
-        .draft
-        .text
-        .get(..s.start)
-        .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let line_start = cx.line_start(s.start);
     let line = cx.draft.text.get(line_start..).unwrap_or("").trim_start();
     !(line.starts_with('#') || line.starts_with('>'))
 }
 
 /// Something in or on the sentence says where it comes from.
 fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[String]) -> bool {
-    if cx.draft.is_cited(s)
+    if cx.is_cited(s)
         || cx
-            .draft
-            .quotes
-            .iter()
-            .any(|q| overlaps(&q.sentence, s) && overlaps(&q.range, s) && q.speaker.is_some())
+            .quotes_overlapping(s)
+            .any(|q| overlaps(&q.sentence, s) && q.speaker.is_some())
     {
         return true;
     }
@@ -406,11 +400,11 @@ fn is_eyewitness(cx: &Context, s: &Range<usize>, lower: &[String]) -> bool {
     let first_person = lower[..v]
         .iter()
         .any(|w| matches!(w.as_str(), "i" | "we" | "reporter"));
-    let outlet = cx.draft.mentions.iter().any(|m| {
-        m.kind == EntityKind::Outlet
-            && m.range.start >= s.start
-            && m.range.end <= cx.words_in(s).get(v).map_or(s.start, |w| w.range.start)
-    });
+    let verb = cx.words_in(s).get(v).map_or(s.start, |w| w.range.start);
+    let outlet = cx
+        .draft
+        .mentions_in(&(s.start..verb.max(s.start)))
+        .any(|m| m.kind == EntityKind::Outlet);
     first_person || outlet
 }
 
@@ -508,11 +502,10 @@ fn has_parenthetical_source(cx: &Context, s: &Range<usize>) -> bool {
             .get(inner.clone())
             .unwrap_or("")
             .to_lowercase();
-        let names_a_source = cx.draft.mentions.iter().any(|m| {
-            m.range.start >= inner.start
-                && m.range.end <= inner.end
-                && matches!(m.kind, EntityKind::Outlet | EntityKind::Agency)
-        });
+        let names_a_source = cx
+            .draft
+            .mentions_in(&inner)
+            .any(|m| matches!(m.kind, EntityKind::Outlet | EntityKind::Agency));
         // "(USCG)" right after a name spells the name out; it cites nothing.
         let gloss = !inner_text.trim().contains(' ')
             && cx.draft.prose.get(inner.clone()).is_some_and(|t| {

@@ -168,11 +168,7 @@ fn subject_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)
     }
     if start > 0 && same_clause(cx, &words[start - 1], &words[start]) {
         let before = &words[start - 1];
-        let named = cx
-            .draft
-            .mentions
-            .iter()
-            .any(|m| m.range.start <= before.range.start && before.range.end <= m.range.end);
+        let named = cx.draft.mention_around(&before.range).is_some();
         if named {
             return None;
         }
