@@ -30,8 +30,8 @@ fn a_one_megabyte_quotation_is_matched_in_bounded_time() {
     for quote in &quotes {
         assert!(quote.len() >= 1_000_000);
         let started = Instant::now();
-        let exact = index.find(quote);
-        let near = index.find_near(quote);
+        let exact = index.find(&sources, quote);
+        let near = index.find_near(&sources, quote);
         let took = started.elapsed();
         eprintln!(
             "{} KB quotation: {} exact, near {:?}, {took:?}",

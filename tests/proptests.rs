@@ -163,7 +163,7 @@ proptest! {
     ) {
         let texts: Vec<&str> = sources.iter().map(String::as_str).collect();
         let index = QuoteIndex::new(&texts);
-        for hit in index.find(&quote).into_iter().chain(index.find_near(&quote)) {
+        for hit in index.find(&texts, &quote).into_iter().chain(index.find_near(&texts, &quote)) {
             let text = texts[hit.text];
             assert_ranges_sound(text, std::slice::from_ref(&hit.range), "quote hit");
             prop_assert!((0.0..=1.0).contains(&hit.score));
@@ -184,9 +184,10 @@ proptest! {
         let passage = words[start..end].join(" ");
         let straight = straighten(&passage);
         let curly = curl(&straight, &spread);
-        let index = QuoteIndex::new(&[source.as_str()]);
-        let a = index.find(&straight);
-        let b = index.find(&curly);
+        let texts = [source.as_str()];
+        let index = QuoteIndex::new(&texts);
+        let a = index.find(&texts, &straight);
+        let b = index.find(&texts, &curly);
         prop_assert_eq!(&a, &b, "straight {:?} vs curly {:?}", straight, curly);
         // The passage is in the source, so a quote made of words finds it.
         if passage.chars().any(char::is_alphanumeric) {

@@ -63,7 +63,7 @@ pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {
     }
     let mut hits: Vec<SourceHit> = corpus
         .quote_index
-        .find(quote)
+        .find(&corpus.documents, quote)
         .into_iter()
         .map(|h| hit(corpus, h.text, h.range, h.score))
         .collect();
@@ -75,7 +75,7 @@ pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {
         return QuoteSource::Found(hits);
     }
     if words >= MIN_WORDS_FOR_MISS {
-        if let Some(h) = corpus.quote_index.find_near(quote) {
+        if let Some(h) = corpus.quote_index.find_near(&corpus.documents, quote) {
             return QuoteSource::Near(hit(corpus, h.text, h.range, h.score));
         }
     }

@@ -9,15 +9,22 @@
 //! Only passages holding at least one of the claim's terms are visited, so
 //! a look-up costs a few posting lists, not a scan of the corpus.
 //!
+//! The index is compact so that a large corpus fits beside its texts: a
+//! passage is its sentence's number within its document and its length;
+//! each term's passages are gap-encoded varints in one byte string, with
+//! the occurrence count only where it is above one.
+//!
 //! The words never indexed (function words) live in `passage_stop_words.txt`.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use serde::{Deserialize, Serialize};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use super::quote_match::{get_varint, Postings, PostingsBuilder, Vocab};
 use super::{fold, DocId, Document};
 
 /// BM25's term-frequency saturation and length normalisation (the usual
@@ -37,16 +44,6 @@ static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// One sentence of a source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Passage {
-    pub doc: DocId,
-    /// Bytes of the sentence in the document's readable text.
-    pub range: Range<usize>,
-    /// Indexed terms in the sentence.
-    len: u32,
-}
-
 /// A passage found for a claim, with how well it matches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PassageHit {
@@ -61,12 +58,22 @@ pub struct PassageHit {
     pub shared: usize,
 }
 
-/// The inverted index over every passage of the corpus.
-#[derive(Debug, Default)]
+/// The inverted index over every passage of the corpus. Passages are
+/// numbered in corpus order; the documents are passed back in to a search
+/// to turn a passage into its byte range.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct PassageIndex {
-    passages: Vec<Passage>,
-    /// Term → (passage, occurrences), passages in increasing order.
-    postings: HashMap<String, Vec<(u32, u16)>>,
+    /// Number of each document's first passage, and one past the last.
+    doc_starts: Vec<u32>,
+    /// Each passage's sentence, numbered within its document.
+    sentence: Vec<u32>,
+    /// Indexed terms in each passage (saturating).
+    len: Vec<u16>,
+    vocab: Vocab,
+    /// Per term: how many passages hold it, then per passage the gap from
+    /// the one before, shifted left once, its low bit set when the term
+    /// occurs more than once there (the count follows).
+    postings: Postings,
     avg_len: f32,
 }
 
@@ -81,9 +88,12 @@ impl PassageIndex {
     /// Index every sentence of `documents` that is not boilerplate.
     pub fn build(documents: &[Document]) -> PassageIndex {
         let mut index = PassageIndex::default();
+        let mut builder = PostingsBuilder::default();
         let mut total = 0u64;
-        for (d, doc) in documents.iter().enumerate() {
-            for s in &doc.sentences {
+        let mut counts: Vec<(String, u16)> = Vec::new();
+        for doc in documents {
+            index.doc_starts.push(index.sentence.len() as u32);
+            for (k, s) in doc.sentences.iter().enumerate() {
                 if s.boilerplate {
                     continue;
                 }
@@ -94,51 +104,106 @@ impl PassageIndex {
                 if terms.is_empty() {
                     continue;
                 }
-                let id = index.passages.len() as u32;
-                let mut counts: HashMap<String, u16> = HashMap::new();
-                for t in &terms {
-                    let c = counts.entry(t.text.clone()).or_default();
-                    *c = c.saturating_add(1);
-                }
-                for (term, count) in counts {
-                    index.postings.entry(term).or_default().push((id, count));
+                let id = index.sentence.len() as u32;
+                counts.clear();
+                counts.extend(terms.iter().map(|t| (t.text.clone(), 1)));
+                counts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                counts.dedup_by(|b, a| {
+                    let same = a.0 == b.0;
+                    if same {
+                        a.1 = a.1.saturating_add(1);
+                    }
+                    same
+                });
+                for (term, count) in &counts {
+                    let extra = if *count > 1 {
+                        (1, Some(u64::from(*count)))
+                    } else {
+                        (0, None)
+                    };
+                    builder.add(term, id, u32::from(*count), 1, extra);
                 }
                 total += terms.len() as u64;
-                index.passages.push(Passage {
-                    doc: d,
-                    range: s.range.clone(),
-                    len: terms.len() as u32,
-                });
+                index.sentence.push(k as u32);
+                index
+                    .len
+                    .push(u16::try_from(terms.len()).unwrap_or(u16::MAX));
             }
         }
-        index.avg_len = if index.passages.is_empty() {
+        index.doc_starts.push(index.sentence.len() as u32);
+        let (vocab, postings) = builder.finish(false);
+        index.vocab = vocab;
+        index.postings = postings;
+        index.avg_len = if index.sentence.is_empty() {
             1.0
         } else {
-            total as f32 / index.passages.len() as f32
+            total as f32 / index.sentence.len() as f32
         };
         index
     }
 
     /// How many passages are indexed.
     pub fn len(&self) -> usize {
-        self.passages.len()
+        self.sentence.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.passages.is_empty()
+        self.sentence.is_empty()
+    }
+
+    /// Bytes the index holds on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.doc_starts.capacity() * 4
+            + self.sentence.capacity() * 4
+            + self.len.capacity() * 2
+            + self.vocab.heap_bytes()
+            + self.postings.heap_bytes()
+    }
+
+    /// How many passages hold term `id`.
+    fn df(&self, id: u32) -> usize {
+        get_varint(self.postings.list(id), &mut 0) as usize
+    }
+
+    /// The passages holding term `id`, in increasing order, with the
+    /// term's occurrences in each.
+    fn passages_of(&self, id: u32) -> impl Iterator<Item = (u32, u16)> + '_ {
+        let list = self.postings.list(id);
+        let mut at = 0;
+        let n = get_varint(list, &mut at);
+        let mut last = 0u64;
+        (0..n).map(move |_| {
+            let v = get_varint(list, &mut at);
+            let tf = if v & 1 == 1 {
+                u16::try_from(get_varint(list, &mut at)).unwrap_or(u16::MAX)
+            } else {
+                1
+            };
+            last += v >> 1;
+            ((last - 1) as u32, tf)
+        })
+    }
+
+    /// The document a passage belongs to.
+    fn doc_of(&self, p: u32) -> DocId {
+        self.doc_starts
+            .partition_point(|&s| s <= p)
+            .saturating_sub(1)
     }
 
     /// BM25's inverse document frequency of a term found in `df` passages.
     fn idf(&self, df: usize) -> f32 {
-        let n = self.passages.len() as f32;
+        let n = self.sentence.len() as f32;
         let df = df as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
     /// The best passages for `text`, best first, at most `limit`, leaving
     /// out documents `skip` says no to (a source checked against itself).
+    /// `documents` are those the index was built from.
     pub fn search(
         &self,
+        documents: &[Document],
         text: &str,
         limit: usize,
         skip: &dyn Fn(DocId) -> bool,
@@ -150,24 +215,25 @@ impl PassageIndex {
                 None => query.push(t),
             }
         }
-        if query.is_empty() || self.passages.is_empty() {
+        if query.is_empty() || self.sentence.is_empty() {
             return Vec::new();
         }
+        let ids: Vec<Option<u32>> = query.iter().map(|q| self.vocab.get(&q.text)).collect();
         // A term no source holds is as rare as a term can be.
-        let idfs: Vec<f32> = query
+        let idfs: Vec<f32> = ids
             .iter()
-            .map(|q| self.idf(self.postings.get(&q.text).map_or(0, Vec::len)))
+            .map(|id| self.idf(id.map_or(0, |id| self.df(id))))
             .collect();
         let whole: f32 = query.iter().zip(&idfs).map(|(q, i)| q.weight * i).sum();
         let mut scores: HashMap<u32, (f32, f32, usize)> = HashMap::new();
-        for (q, &idf) in query.iter().zip(&idfs) {
-            let Some(list) = self.postings.get(&q.text) else {
+        for ((q, &idf), id) in query.iter().zip(&idfs).zip(&ids) {
+            let Some(id) = *id else {
                 continue;
             };
-            for &(p, tf) in list {
-                let passage = &self.passages[p as usize];
+            for (p, tf) in self.passages_of(id) {
+                let len = self.len.get(p as usize).copied().unwrap_or(0);
                 let tf = f32::from(tf);
-                let norm = K1 * (1.0 - B + B * passage.len as f32 / self.avg_len);
+                let norm = K1 * (1.0 - B + B * f32::from(len) / self.avg_len);
                 let entry = scores.entry(p).or_default();
                 entry.0 += q.weight * idf * tf * (K1 + 1.0) / (tf + norm);
                 entry.1 += q.weight * idf;
@@ -176,16 +242,20 @@ impl PassageIndex {
         }
         let mut hits: Vec<PassageHit> = scores
             .into_iter()
-            .filter(|(p, _)| !skip(self.passages[*p as usize].doc))
-            .map(|(p, (score, held, shared))| {
-                let passage = &self.passages[p as usize];
-                PassageHit {
-                    doc: passage.doc,
-                    range: passage.range.clone(),
+            .filter_map(|(p, (score, held, shared))| {
+                let doc = self.doc_of(p);
+                if skip(doc) {
+                    return None;
+                }
+                let sentence = *self.sentence.get(p as usize)? as usize;
+                let range = documents.get(doc)?.sentences.get(sentence)?.range.clone();
+                Some(PassageHit {
+                    doc,
+                    range,
                     score,
                     coverage: if whole > 0.0 { held / whole } else { 0.0 },
                     shared,
-                }
+                })
             })
             .collect();
         hits.sort_by(|a, b| {
@@ -297,8 +367,8 @@ mod tests {
         }
     }
 
-    fn harbour() -> PassageIndex {
-        PassageIndex::build(&[
+    fn harbour() -> (Vec<Document>, PassageIndex) {
+        let docs = vec![
             doc(
                 "harbour-01",
                 "Harbour news\n\nThe Ministry of Fisheries closed the harbour in Gdańsk to 40 trawlers on Monday.\n\n\
@@ -309,7 +379,9 @@ mod tests {
                 "Weather news\n\nThe harbour was calm on Monday and the boats stayed in.\n\n\
                  Rain fell across the coast for 1,000 hours last year.\n",
             ),
-        ])
+        ];
+        let index = PassageIndex::build(&docs);
+        (docs, index)
     }
 
     #[test]
@@ -323,8 +395,9 @@ mod tests {
 
     #[test]
     fn rare_shared_names_and_numbers_rank_first() {
-        let index = harbour();
+        let (docs, index) = harbour();
         let hits = index.search(
+            &docs,
             "Kowalczyk’s ministry shut the Gdańsk harbour to 40 trawlers.",
             3,
             &|_| false,
@@ -340,19 +413,86 @@ mod tests {
 
     #[test]
     fn skipped_documents_are_never_returned() {
-        let index = harbour();
-        let hits = index.search("harbour closed 40 trawlers Monday", 5, &|d| d == 0);
+        let (docs, index) = harbour();
+        let hits = index.search(&docs, "harbour closed 40 trawlers Monday", 5, &|d| d == 0);
         assert!(hits.iter().all(|h| h.doc == 1));
     }
 
     #[test]
     fn nothing_shared_finds_nothing() {
-        let index = harbour();
+        let (docs, index) = harbour();
         assert!(index
-            .search("Völlig unbekannt 🙃", 5, &|_| false)
+            .search(&docs, "Völlig unbekannt 🙃", 5, &|_| false)
             .is_empty());
         assert!(PassageIndex::default()
-            .search("harbour", 5, &|_| false)
+            .search(&docs, "harbour", 5, &|_| false)
             .is_empty());
+    }
+
+    /// Invented sources: curly and straight marks, accents precomposed and
+    /// decomposed, emoji, CRLF.
+    const SOURCES: [&str; 5] = [
+        "Harbour closed\r\n\r\nDirector Anna Kowalczyk of the Ministry of Fisheries said: “We won’t reopen the northern quota — not while stocks are falling.”\r\nShe added that the fleet had “done everything that needed to be checked with our partners in the E.U.”\r\n",
+        "Café owner Zoë Łukasiewicz 😀 said the tax was \"a crushing\r\n   blow\" for small firms... and that she would \"fight it -- all the way.\" The [council] said nothing.",
+        "Nadia Re\u{301}mond, mayor of Saint-Étienne-du-Lac, said “the ferry is late, the ferry is always late” and added: ‘We will not pay 1,000 euros 💶 for a ferry that never comes.’",
+        "Weather\n\nThe harbour was calm on Monday and the boats stayed in. Rain fell across the coast for 1,000 hours last year. “The harbour is calm,” said Piotr Nowak, a fisherman.",
+        "fish are fine. fish are fine. Fish  are\nfine — said nobody […] at all.",
+    ];
+
+    const CLAIMS: [&str; 12] = [
+        "Kowalczyk’s ministry will not reopen the northern quota while stocks fall.",
+        "The Gdańsk harbour was calm on Monday and boats stayed in.",
+        "Rain fell for 1,000 hours on the coast last year.",
+        "Zoë’s café pays a crushing tax 😀.",
+        "The mayor of Saint-Étienne said the ferry is always late.",
+        "Völlig unbekannt 🙃",
+        "She added that [the trawlers had] “done everything",
+        "We would not pay a thousand euros for a ferry that never comes",
+        "the harbour was calm on Monday and boats stayed inside",
+        "fish are fine",
+        "[council]",
+        "Zoë Łukasiewicz 😀 said the levy was a crushing blow",
+    ];
+
+    /// What the index found before it was made compact (a passage struct
+    /// per sentence, a string-keyed map of postings): doc:range:score:
+    /// coverage:shared for the top three, the last document skipped.
+    const BEFORE: &str = r#""Kowalczyk’s ministry will not reopen the northern quota while stocks fall." => ["0:18..153:10.16664:0.79907:6"]
+"The Gdańsk harbour was calm on Monday and boats stayed in." => ["3:9..64:11.66694:0.68278:5", "3:119..176:3.28395:0.19219:2", "0:0..14:1.83474:0.08517:1"]
+"Rain fell for 1,000 hours on the coast last year." => ["3:65..118:14.93910:1.00000:7", "2:0..182:1.79816:0.20286:1"]
+"Zoë’s café pays a crushing tax 😀." => ["1:0..138:6.77776:0.80000:4", "2:0..182:1.17765:0.20000:1"]
+"The mayor of Saint-Étienne said the ferry is always late." => ["2:0..182:10.13769:1.00000:6"]
+"Völlig unbekannt 🙃" => []
+"She added that [the trawlers had] “done everything" => ["0:155..261:5.81701:0.64685:3", "2:0..182:0.89908:0.17870:1"]
+"We would not pay a thousand euros for a ferry that never comes" => ["2:0..182:7.07260:0.76820:5"]
+"the harbour was calm on Monday and boats stayed inside" => ["3:9..64:11.66694:0.76351:5", "3:119..176:3.28395:0.21491:2", "0:0..14:1.83474:0.09524:1"]
+"fish are fine" => []
+"[council]" => ["1:139..166:3.01946:1.00000:1"]
+"Zoë Łukasiewicz 😀 said the levy was a crushing blow" => ["1:0..138:7.62498:0.74891:4"]
+"#;
+
+    #[test]
+    fn compact_index_ranks_as_the_full_one_did() {
+        let docs: Vec<Document> = SOURCES
+            .iter()
+            .enumerate()
+            .map(|(i, t)| doc(&format!("d{i}"), t))
+            .collect();
+        let index = PassageIndex::build(&docs);
+        let mut out = String::new();
+        for c in CLAIMS {
+            let hits: Vec<String> = index
+                .search(&docs, c, 3, &|d| d == 4)
+                .iter()
+                .map(|h| {
+                    format!(
+                        "{}:{:?}:{:.5}:{:.5}:{}",
+                        h.doc, h.range, h.score, h.coverage, h.shared
+                    )
+                })
+                .collect();
+            out.push_str(&format!("{c:?} => {hits:?}\n"));
+        }
+        assert_eq!(out, BEFORE);
     }
 }

@@ -1,15 +1,22 @@
 //! Finding a quotation's words in the sources, forgiving typography.
 //!
-//! Owns the [`QuoteIndex`]: every source text normalised once (NFC, lower
-//! case, one kind of quote mark, apostrophe and dash, single spaces) with a
-//! map back to the original byte offsets, plus an inverted index of words so
-//! that a lookup only reads the texts sharing the quote's rarest word.
+//! Owns the [`QuoteIndex`]: for every token of the normalised sources (NFC,
+//! lower case, one kind of quote mark, apostrophe and dash, single spaces)
+//! the texts holding it, compressed; a look-up normalises only the texts
+//! holding all of a quote's words, with a map back to original byte
+//! offsets. Also owns the compact vocabulary and posting lists the passage
+//! index shares ([`Vocab`], [`Postings`]).
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
+
+use super::Document;
 
 /// A passage of a source text that a quotation matches.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,58 +44,23 @@ const NEAR_MIN_SCORE: f32 = 0.6;
 /// Upper bound on substring probes per `find` call, so that a pathological
 /// quote ("the … the … the …") cannot take quadratic time.
 const FIND_BUDGET: usize = 200_000;
+/// `find` reads at most this many candidate texts (a quote of common marks
+/// alone could otherwise name most of a large corpus).
+const FIND_MAX_TEXTS: usize = 2_000;
+/// `find_near` reads at most this many text numbers of anchor words…
+const NEAR_MAX_TEXT_POSTINGS: usize = 400_000;
+/// …and aligns against at most this many texts, those holding most anchors.
+const NEAR_MAX_TEXTS: usize = 64;
 
 /// A stretch of normalised text and where it came from. `linear` stretches
 /// map byte for byte; the others are one source unit (a char, a cluster, a
 /// whitespace run) that changed length.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Seg {
     norm: u32,
     orig: u32,
     orig_len: u32,
     linear: bool,
-}
-
-/// One text, normalised.
-#[derive(Debug, Default)]
-struct NormText {
-    norm: String,
-    segs: Vec<Seg>,
-    /// `(word id, start, end)` in `norm`.
-    words: Vec<(u32, u32, u32)>,
-}
-
-impl NormText {
-    fn seg_at(&self, n: usize) -> Option<&Seg> {
-        let i = self.segs.partition_point(|s| s.norm as usize <= n);
-        i.checked_sub(1).map(|i| &self.segs[i])
-    }
-
-    /// Original offset where the normalised byte `n` starts.
-    fn orig_start(&self, n: usize) -> usize {
-        match self.seg_at(n) {
-            Some(s) if s.linear => s.orig as usize + (n - s.norm as usize),
-            Some(s) => s.orig as usize,
-            None => 0,
-        }
-    }
-
-    /// Original offset where a normalised range ending at `n` ends.
-    fn orig_end(&self, n: usize) -> usize {
-        if n == 0 {
-            return 0;
-        }
-        match self.seg_at(n - 1) {
-            Some(s) if s.linear => s.orig as usize + (n - s.norm as usize),
-            Some(s) => (s.orig + s.orig_len) as usize,
-            None => 0,
-        }
-    }
-
-    fn orig_range(&self, r: Range<usize>) -> Range<usize> {
-        let start = self.orig_start(r.start);
-        start..self.orig_end(r.end).max(start)
-    }
 }
 
 fn is_quote_like(c: char) -> Option<char> {
@@ -108,6 +80,12 @@ fn is_invisible(c: char) -> bool {
         c,
         '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
     )
+}
+
+/// An ASCII byte the normaliser keeps as it is, bar its case: not white
+/// space, not a dash, not the backtick (read as an apostrophe).
+fn ascii_as_is(b: u8) -> bool {
+    b.is_ascii() && !(b as char).is_whitespace() && b != b'-' && b != b'`'
 }
 
 /// Normalise `text`, recording how offsets map back.
@@ -149,6 +127,22 @@ fn normalize_with_map(text: &str) -> (String, Vec<Seg>) {
     let mut i = 0;
     let mut buf = String::new();
     while i < text.len() {
+        // Fast path: a run of ASCII that maps byte for byte (lower-cased),
+        // each char followed by ASCII so no combining mark joins it.
+        let mut j = i;
+        while j < text.len()
+            && ascii_as_is(bytes[j])
+            && bytes.get(j + 1).is_none_or(|b| b.is_ascii())
+        {
+            j += 1;
+        }
+        if j > i {
+            buf.clear();
+            buf.extend(bytes[i..j].iter().map(|b| b.to_ascii_lowercase() as char));
+            push_unit(&mut out, &mut segs, i, j - i, &buf);
+            i = j;
+            continue;
+        }
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -395,63 +389,495 @@ fn next_char_boundary(s: &str, mut i: usize) -> usize {
     i.min(s.len())
 }
 
+/// The texts an index was built from, handed back at look-up time: the
+/// index keeps no copy of them, only reads the few a look-up needs.
+pub trait Texts {
+    /// Text number `i`, as it was when the index was built.
+    fn text(&self, i: usize) -> Option<&str>;
+}
+
+impl<S: AsRef<str>> Texts for [S] {
+    fn text(&self, i: usize) -> Option<&str> {
+        self.get(i).map(AsRef::as_ref)
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> Texts for [S; N] {
+    fn text(&self, i: usize) -> Option<&str> {
+        self.get(i).map(AsRef::as_ref)
+    }
+}
+
+impl<S: AsRef<str>> Texts for Vec<S> {
+    fn text(&self, i: usize) -> Option<&str> {
+        self.get(i).map(AsRef::as_ref)
+    }
+}
+
+impl Texts for [Document] {
+    fn text(&self, i: usize) -> Option<&str> {
+        self.get(i).map(|d| d.text.as_str())
+    }
+}
+
+impl Texts for Vec<Document> {
+    fn text(&self, i: usize) -> Option<&str> {
+        self.get(i).map(|d| d.text.as_str())
+    }
+}
+
+/// Append `v` as an unsigned LEB128 varint.
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Read a varint at `*at`, moving past it; 0 past the end (a damaged
+/// cache reads as empty lists, never as a panic).
+pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        if shift < 64 {
+            v |= u64::from(b & 0x7f) << shift;
+        }
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    v
+}
+
+/// FNV-1a: stable across runs and builds, so a persisted table stays valid.
+fn term_hash(term: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in term.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A vocabulary without a `String` per term: every term in one string, an
+/// end offset per term, and an open-addressing table of term numbers.
+/// About 10 bytes per term beyond the term's own letters.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub(crate) struct Vocab {
+    text: String,
+    ends: Vec<u32>,
+    /// Term number + 1 by hash slot; 0 is an empty slot.
+    table: Vec<u32>,
+}
+
+impl Vocab {
+    /// A vocabulary of `terms`, numbered in the order given.
+    pub(crate) fn new<'s>(terms: impl ExactSizeIterator<Item = &'s str>) -> Vocab {
+        let n = terms.len();
+        let mut vocab = Vocab {
+            text: String::new(),
+            ends: Vec::with_capacity(n),
+            table: vec![0; (n * 3 / 2 + 1).next_power_of_two()],
+        };
+        let mask = vocab.table.len() - 1;
+        for term in terms {
+            vocab.text.push_str(term);
+            vocab.ends.push(vocab.text.len() as u32);
+            let id = vocab.ends.len() as u32;
+            let mut slot = term_hash(term) as usize & mask;
+            while vocab.table[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            vocab.table[slot] = id;
+        }
+        vocab
+    }
+
+    pub(crate) fn term(&self, id: u32) -> &str {
+        let i = id as usize;
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(0) as usize,
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        self.text.get(start..end.max(start)).unwrap_or("")
+    }
+
+    pub(crate) fn get(&self, term: &str) -> Option<u32> {
+        if self.table.is_empty() {
+            return None;
+        }
+        let mask = self.table.len() - 1;
+        let mut slot = term_hash(term) as usize & mask;
+        // The table is never full, so an empty slot ends every probe; the
+        // bound only guards a damaged deserialised table.
+        for _ in 0..self.table.len() {
+            let id = self.table[slot];
+            if id == 0 {
+                return None;
+            }
+            if self.term(id - 1) == term {
+                return Some(id - 1);
+            }
+            slot = (slot + 1) & mask;
+        }
+        None
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 4
+    }
+}
+
+/// Posting lists in one byte string: per term a header of varints, then
+/// its ids in increasing order as varint gaps.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub(crate) struct Postings {
+    bytes: Vec<u8>,
+    /// Where each term's list starts in `bytes`; one more for the end.
+    starts: Vec<u64>,
+}
+
+impl Postings {
+    pub(crate) fn list(&self, id: u32) -> &[u8] {
+        let i = id as usize;
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.bytes.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.starts.capacity() * 8
+    }
+}
+
+/// Builds a [`Vocab`] and [`Postings`] in one pass over the ids in
+/// increasing order, each term's list growing as compressed bytes.
+#[derive(Default)]
+pub(crate) struct PostingsBuilder {
+    terms: HashMap<String, TermList>,
+}
+
+#[derive(Default)]
+struct TermList {
+    bytes: Vec<u8>,
+    /// Last id added, plus one (0: none yet).
+    last: u32,
+    count: u32,
+    /// Total occurrences.
+    occurrences: u64,
+}
+
+impl PostingsBuilder {
+    /// Record that `id` holds `term` `occurrences` times, with `extra`
+    /// encoding whatever the index keeps per posting beyond the id (the
+    /// gap is shifted left by `extra_bits` and or-ed with `extra.0`; bytes
+    /// in `extra.1` follow). Ids come in increasing order per term.
+    pub(crate) fn add(
+        &mut self,
+        term: &str,
+        id: u32,
+        occurrences: u32,
+        extra_bits: u32,
+        extra: (u64, Option<u64>),
+    ) {
+        let list = match self.terms.get_mut(term) {
+            Some(l) => l,
+            None => self.terms.entry(term.to_string()).or_default(),
+        };
+        if list.last > id {
+            return;
+        }
+        let gap = u64::from(id + 1 - list.last);
+        put_varint(&mut list.bytes, (gap << extra_bits) | extra.0);
+        if let Some(more) = extra.1 {
+            put_varint(&mut list.bytes, more);
+        }
+        list.last = id + 1;
+        list.count += 1;
+        list.occurrences += u64::from(occurrences);
+    }
+
+    /// The vocabulary (terms in byte order) and the lists, each headed by
+    /// its count of ids and, when `with_occurrences`, its total count.
+    pub(crate) fn finish(self, with_occurrences: bool) -> (Vocab, Postings) {
+        let mut terms: Vec<(String, TermList)> = self.terms.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut postings = Postings {
+            bytes: Vec::with_capacity(terms.iter().map(|t| t.1.bytes.len() + 6).sum()),
+            starts: Vec::with_capacity(terms.len() + 1),
+        };
+        for (_, list) in &terms {
+            postings.starts.push(postings.bytes.len() as u64);
+            put_varint(&mut postings.bytes, u64::from(list.count));
+            if with_occurrences {
+                put_varint(&mut postings.bytes, list.occurrences);
+            }
+            postings.bytes.extend_from_slice(&list.bytes);
+        }
+        postings.starts.push(postings.bytes.len() as u64);
+        let vocab = Vocab::new(terms.iter().map(|t| t.0.as_str()));
+        (vocab, postings)
+    }
+}
+
+/// Tokens a text is indexed under, as byte ranges of its normalised form:
+/// runs of letters and digits, and every other non-space character on its
+/// own (so a quote of marks alone, "[…]", still has a list to read).
+fn tokens(norm: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut chars = norm.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (i, c) = chars.next()?;
+        if c.is_alphanumeric() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if !d.is_alphanumeric() {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            return Some(i..end);
+        }
+        if !c.is_whitespace() {
+            return Some(i..i + c.len_utf8());
+        }
+    })
+}
+
+/// A text normalised at look-up time, kept a while for the next look-up.
+#[derive(Debug, Default)]
+struct NormText {
+    /// Length of the original text, to notice a text handed back changed.
+    orig_len: usize,
+    norm: String,
+    segs: Vec<Seg>,
+    /// `(word id, start, end)` in `norm`, for letters-and-digits words.
+    words: Vec<(u32, u32, u32)>,
+}
+
+impl NormText {
+    fn seg_at(&self, n: usize) -> Option<&Seg> {
+        let i = self.segs.partition_point(|s| s.norm as usize <= n);
+        i.checked_sub(1).map(|i| &self.segs[i])
+    }
+
+    /// Original offset where the normalised byte `n` starts.
+    fn orig_start(&self, n: usize) -> usize {
+        match self.seg_at(n) {
+            Some(s) if s.linear => s.orig as usize + (n - s.norm as usize),
+            Some(s) => s.orig as usize,
+            None => 0,
+        }
+    }
+
+    /// Original offset where a normalised range ending at `n` ends.
+    fn orig_end(&self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        match self.seg_at(n - 1) {
+            Some(s) if s.linear => s.orig as usize + (n - s.norm as usize),
+            Some(s) => (s.orig + s.orig_len) as usize,
+            None => 0,
+        }
+    }
+
+    fn orig_range(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.orig_start(r.start);
+        start..self.orig_end(r.end).max(start)
+    }
+
+    fn bytes(&self) -> usize {
+        self.norm.len() + self.segs.len() * std::mem::size_of::<Seg>() + self.words.len() * 12
+    }
+}
+
+/// Texts normalised by recent look-ups, least recently used dropped first
+/// once they hold more than [`CACHE_BYTES`]: drafts quote the same few
+/// sources again and again.
+#[derive(Debug, Default)]
+struct NormCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    texts: HashMap<u32, (Arc<NormText>, u64)>,
+    bytes: usize,
+    tick: u64,
+}
+
+/// Most normalised text kept between look-ups (a bound, whatever the
+/// corpus size).
+const CACHE_BYTES: usize = 24 << 20;
+
 /// An index over many texts for finding quotations.
+///
+/// It keeps, per word of the normalised texts (NFC, lower case, one kind of
+/// quote mark, apostrophe and dash, single spaces), the sorted numbers of
+/// the texts holding it, gap-encoded, plus how often the word occurs; no
+/// copy of any text. A look-up intersects the lists of the quote's words
+/// and normalises only the texts left (passed back in by the caller), so
+/// its cost follows the candidates, not the corpus.
 ///
 /// ```
 /// use dossier::corpus::quote_match::QuoteIndex;
 /// let texts = ["The mayor said: “We won’t close the harbour — not this year.”"];
 /// let index = QuoteIndex::new(&texts);
-/// let hits = index.find("we won't close the harbour - not this year");
+/// let hits = index.find(&texts, "we won't close the harbour - not this year");
 /// assert_eq!(hits.len(), 1);
 /// assert_eq!(&texts[0][hits[0].range.clone()], "We won’t close the harbour — not this year");
-/// let near = index.find_near("We will not close the harbour this year").unwrap();
+/// let near = index.find_near(&texts, "We will not close the harbour this year").unwrap();
 /// assert!(near.score > 0.6 && near.score < 1.0);
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct QuoteIndex {
-    texts: Vec<NormText>,
-    vocab: HashMap<String, u32>,
-    /// Word id → `(text, word position)` pairs.
-    postings: Vec<Vec<(u32, u32)>>,
+    count: u32,
+    vocab: Vocab,
+    /// Per token: number of texts, occurrences, then text numbers.
+    postings: Postings,
+    #[serde(skip)]
+    cache: NormCache,
 }
+
+/// Texts normalised in parallel per batch while building.
+const BUILD_BATCH: usize = 256;
 
 impl QuoteIndex {
     pub fn new(texts: &[&str]) -> QuoteIndex {
-        let mut index = QuoteIndex::default();
-        for (t, text) in texts.iter().enumerate() {
-            let (norm, segs) = normalize_with_map(text);
-            let mut words = Vec::new();
-            for r in word_ranges(&norm) {
-                let w = &norm[r.clone()];
-                let id = match index.vocab.get(w) {
-                    Some(&id) => id,
-                    None => {
-                        let id = index.postings.len() as u32;
-                        index.vocab.insert(w.to_string(), id);
-                        index.postings.push(Vec::new());
-                        id
+        let mut builder = PostingsBuilder::default();
+        for (b, batch) in texts.chunks(BUILD_BATCH).enumerate() {
+            // Normalising is the costly part and needs nothing shared.
+            let read: Vec<(String, Vec<(Range<usize>, u32)>)> = batch
+                .par_iter()
+                .map(|text| {
+                    let norm = normalize_quote(text);
+                    let mut toks: Vec<Range<usize>> = tokens(&norm).collect();
+                    toks.sort_unstable_by(|a, b| norm[a.clone()].cmp(&norm[b.clone()]));
+                    let mut counted: Vec<(Range<usize>, u32)> = Vec::new();
+                    for r in toks {
+                        match counted.last_mut() {
+                            Some((last, n)) if norm[last.clone()] == norm[r.clone()] => *n += 1,
+                            _ => counted.push((r, 1)),
+                        }
                     }
-                };
-                index.postings[id as usize].push((t as u32, words.len() as u32));
-                words.push((id, r.start as u32, r.end as u32));
+                    (norm, counted)
+                })
+                .collect();
+            for (k, (norm, counted)) in read.iter().enumerate() {
+                let t = (b * BUILD_BATCH + k) as u32;
+                for (r, n) in counted {
+                    builder.add(&norm[r.clone()], t, *n, 0, (0, None));
+                }
             }
-            index.texts.push(NormText { norm, segs, words });
         }
-        index
+        let (vocab, postings) = builder.finish(true);
+        QuoteIndex {
+            count: texts.len() as u32,
+            vocab,
+            postings,
+            cache: NormCache::default(),
+        }
     }
 
     /// Number of texts indexed.
     pub fn len(&self) -> usize {
-        self.texts.len()
+        self.count as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.texts.is_empty()
+        self.count == 0
+    }
+
+    /// Bytes the index holds on the heap (the look-up cache aside, which
+    /// never exceeds a fixed bound).
+    pub fn heap_bytes(&self) -> usize {
+        self.vocab.heap_bytes() + self.postings.heap_bytes()
+    }
+
+    /// (texts holding, occurrences) of a token.
+    fn counts(&self, id: u32) -> (u64, u64) {
+        let list = self.postings.list(id);
+        let mut at = 0;
+        let texts = get_varint(list, &mut at);
+        (texts, get_varint(list, &mut at))
+    }
+
+    /// The texts holding a token, in increasing order.
+    fn texts_of(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
+        let list = self.postings.list(id);
+        let mut at = 0;
+        let n = get_varint(list, &mut at);
+        get_varint(list, &mut at);
+        let mut last = 0u64;
+        (0..n).map(move |_| {
+            last += get_varint(list, &mut at);
+            (last - 1) as u32
+        })
+    }
+
+    /// Text `t` normalised, from the cache or made now.
+    fn norm_text<T: Texts + ?Sized>(&self, texts: &T, t: u32) -> Option<Arc<NormText>> {
+        let text = texts.text(t as usize)?;
+        if let Ok(mut cache) = self.cache.inner.lock() {
+            cache.tick += 1;
+            let tick = cache.tick;
+            if let Some((nt, used)) = cache.texts.get_mut(&t) {
+                if nt.orig_len == text.len() {
+                    *used = tick;
+                    return Some(Arc::clone(nt));
+                }
+            }
+        }
+        let (norm, segs) = normalize_with_map(text);
+        let words = word_ranges(&norm)
+            .into_iter()
+            .map(|r| {
+                let id = self.vocab.get(&norm[r.clone()]).unwrap_or(u32::MAX);
+                (id, r.start as u32, r.end as u32)
+            })
+            .collect();
+        let nt = Arc::new(NormText {
+            orig_len: text.len(),
+            norm,
+            segs,
+            words,
+        });
+        if let Ok(mut cache) = self.cache.inner.lock() {
+            let size = nt.bytes();
+            let tick = cache.tick;
+            if let Some((old, _)) = cache.texts.insert(t, (Arc::clone(&nt), tick)) {
+                cache.bytes -= old.bytes().min(cache.bytes);
+            }
+            cache.bytes += size;
+            while cache.bytes > CACHE_BYTES && cache.texts.len() > 1 {
+                let Some(oldest) = cache
+                    .texts
+                    .iter()
+                    .filter(|(k, _)| **k != t)
+                    .min_by_key(|(_, (_, used))| *used)
+                    .map(|(k, _)| *k)
+                else {
+                    break;
+                };
+                if let Some((gone, _)) = cache.texts.remove(&oldest) {
+                    cache.bytes -= gone.bytes().min(cache.bytes);
+                }
+            }
+        }
+        Some(nt)
     }
 
     /// Exact matches (after normalising quotes, dashes, case, whitespace;
     /// `…`/`...` stands for omitted words, `[…]` for an editorial insertion).
-    pub fn find(&self, quote: &str) -> Vec<QuoteHit> {
+    /// `texts` are the texts the index was built from.
+    pub fn find<T: Texts + ?Sized>(&self, texts: &T, quote: &str) -> Vec<QuoteHit> {
         let q = normalize_quote(quote);
         let trimmed = trim_edges(&q);
         if trimmed.is_empty() {
@@ -461,49 +887,64 @@ impl QuoteIndex {
         // The quote as written first (sources contain brackets and ellipses
         // too), then read as parts with gaps.
         let literal = vec![(Gap::First, trimmed.to_string())];
-        let mut hits = self.find_parts(&literal, &mut budget);
+        let mut hits = self.find_parts(texts, &literal, &mut budget);
         if hits.is_empty() {
             let parts = split_parts(&q);
             if parts.len() > 1 || parts.first().is_some_and(|p| p.1 != trimmed) {
-                hits = self.find_parts(&parts, &mut budget);
+                hits = self.find_parts(texts, &parts, &mut budget);
             }
         }
         hits
     }
 
-    fn find_parts(&self, parts: &[(Gap, String)], budget: &mut usize) -> Vec<QuoteHit> {
+    /// Texts holding every token of `parts`, in increasing order. Lists are
+    /// intersected rarest first; a list far longer than the candidates left
+    /// costs more to read than the texts it could rule out, so it is not.
+    fn candidates(&self, parts: &[(Gap, String)]) -> Vec<u32> {
+        let mut ids: Vec<(u64, u32)> = Vec::new();
+        for (_, p) in parts {
+            for r in tokens(p) {
+                match self.vocab.get(&p[r]) {
+                    None => return Vec::new(),
+                    Some(id) => ids.push((self.counts(id).0, id)),
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let Some(&(_, first)) = ids.first() else {
+            return Vec::new();
+        };
+        let mut found: Vec<u32> = self.texts_of(first).collect();
+        for &(n, id) in &ids[1..] {
+            if found.is_empty() || n > 1000 * found.len() as u64 {
+                break;
+            }
+            let mut other = self.texts_of(id).peekable();
+            found.retain(|&t| {
+                while other.next_if(|&o| o < t).is_some() {}
+                other.peek() == Some(&t)
+            });
+        }
+        found.truncate(FIND_MAX_TEXTS);
+        found
+    }
+
+    fn find_parts<T: Texts + ?Sized>(
+        &self,
+        texts: &T,
+        parts: &[(Gap, String)],
+        budget: &mut usize,
+    ) -> Vec<QuoteHit> {
         let mut hits = Vec::new();
         if parts.is_empty() {
             return hits;
         }
-        // Only texts holding the rarest word of the quote can match.
-        let mut rarest: Option<&Vec<(u32, u32)>> = None;
-        let mut any_word = false;
-        for (_, p) in parts {
-            for r in word_ranges(p) {
-                any_word = true;
-                match self.vocab.get(&p[r]) {
-                    None => return hits,
-                    Some(&id) => {
-                        let list = &self.postings[id as usize];
-                        if rarest.is_none_or(|best| list.len() < best.len()) {
-                            rarest = Some(list);
-                        }
-                    }
-                }
-            }
-        }
-        let candidates: Vec<usize> = match rarest {
-            Some(list) => {
-                let mut ts: Vec<usize> = list.iter().map(|&(t, _)| t as usize).collect();
-                ts.dedup();
-                ts
-            }
-            None if !any_word => (0..self.texts.len()).collect(),
-            None => return hits,
-        };
-        for t in candidates {
-            let nt = &self.texts[t];
+        for t in self.candidates(parts) {
+            let Some(nt) = self.norm_text(texts, t) else {
+                continue;
+            };
+            let t = t as usize;
             let hay = nt.norm.as_str();
             let first = &parts[0].1;
             let mut from = 0;
@@ -553,12 +994,12 @@ impl QuoteIndex {
     /// by a word-level edit distance that lets the passage start and end
     /// anywhere in the window. Only the first 200 words of a quote are
     /// compared. Returns the best passage scoring at least 0.6.
-    pub fn find_near(&self, quote: &str) -> Option<QuoteHit> {
+    pub fn find_near<T: Texts + ?Sized>(&self, texts: &T, quote: &str) -> Option<QuoteHit> {
         let q = normalize_quote(quote);
         let qwords: Vec<Option<u32>> = word_ranges(&q)
             .into_iter()
             .take(NEAR_MAX_WORDS)
-            .map(|r| self.vocab.get(&q[r]).copied())
+            .map(|r| self.vocab.get(&q[r]))
             .collect();
         let n = qwords.len();
         if n == 0 {
@@ -570,66 +1011,112 @@ impl QuoteIndex {
             .enumerate()
             .filter_map(|(i, w)| w.map(|id| (i, id)))
             .collect();
-        anchors.sort_by_key(|&(i, id)| (self.postings[id as usize].len(), i));
+        anchors.sort_by_key(|&(i, id)| (self.counts(id).1, i));
         let slack = (n / 4).max(3);
+        let used: Vec<(usize, u32)> = anchors.iter().take(12).copied().collect();
+        let needed = (used.len() as u32 / 3).max(1);
+        // Only texts holding enough of the anchors can hold a passage that
+        // enough anchors agree on (below): count per text first.
+        let mut per_text: HashMap<u32, u32> = HashMap::new();
+        let mut read = 0;
+        'texts: for &(_, id) in &used {
+            for t in self.texts_of(id) {
+                read += 1;
+                if read > NEAR_MAX_TEXT_POSTINGS {
+                    break 'texts;
+                }
+                *per_text.entry(t).or_default() += 1;
+            }
+        }
+        let mut chosen: Vec<(u32, u32)> =
+            per_text.into_iter().filter(|&(_, v)| v >= needed).collect();
+        chosen.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        chosen.truncate(NEAR_MAX_TEXTS);
+        chosen.sort_unstable();
+        let docs: Vec<(u32, Arc<NormText>)> = chosen
+            .into_iter()
+            .filter_map(|(t, _)| Some((t, self.norm_text(texts, t)?)))
+            .collect();
+        // Where each anchor word stands in each candidate text.
+        let mut anchor_ids: Vec<u32> = used.iter().map(|&(_, id)| id).collect();
+        anchor_ids.sort_unstable();
+        anchor_ids.dedup();
+        let positions: Vec<Vec<Vec<u32>>> = docs
+            .iter()
+            .map(|(_, nt)| {
+                let mut at = vec![Vec::new(); anchor_ids.len()];
+                for (p, w) in nt.words.iter().enumerate() {
+                    if let Ok(k) = anchor_ids.binary_search(&w.0) {
+                        at[k].push(p as u32);
+                    }
+                }
+                at
+            })
+            .collect();
         // Each anchor votes for the stretches of text where the quote would
         // start if that word were in place; only stretches that enough
         // anchors agree on are aligned. A passage within the similarity
         // threshold keeps most of the quote's words, so most anchors vote
         // for it, while a stretch that merely shares "the" gets one vote.
-        let used: Vec<(usize, u32)> = anchors.iter().take(12).copied().collect();
         let mut votes: HashMap<(u32, u32), u32> = HashMap::new();
         let mut read = 0;
         'outer: for &(qi, id) in &used {
-            let mut voted: Vec<(u32, u32)> = Vec::new();
-            for &(t, p) in &self.postings[id as usize] {
-                read += 1;
-                if read > NEAR_MAX_POSTINGS {
-                    break 'outer;
-                }
-                let bucket = ((p as usize).saturating_sub(qi) / slack) as u32;
-                // Insertions and deletions shift the start a little: vote
-                // for the neighbouring stretch too.
-                for key in [(t, bucket), (t, bucket + 1)] {
-                    if !voted.contains(&key) {
-                        voted.push(key);
-                        *votes.entry(key).or_default() += 1;
+            let Ok(k) = anchor_ids.binary_search(&id) else {
+                continue;
+            };
+            for ((t, _), at) in docs.iter().zip(&positions) {
+                // Positions rise, so a key repeats only right after itself.
+                let mut voted: Vec<(u32, u32)> = Vec::new();
+                for &p in &at[k] {
+                    read += 1;
+                    if read > NEAR_MAX_POSTINGS {
+                        break 'outer;
+                    }
+                    let bucket = ((p as usize).saturating_sub(qi) / slack) as u32;
+                    // Insertions and deletions shift the start a little:
+                    // vote for the neighbouring stretch too.
+                    for key in [(*t, bucket), (*t, bucket + 1)] {
+                        if !voted.iter().rev().take(2).any(|&v| v == key) {
+                            voted.push(key);
+                            *votes.entry(key).or_default() += 1;
+                        }
                     }
                 }
             }
         }
-        let needed = (used.len() as u32 / 3).max(1);
         let mut ranked: Vec<((u32, u32), u32)> =
             votes.into_iter().filter(|&(_, v)| v >= needed).collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(NEAR_MAX_CANDIDATES);
-        let windows: Vec<(usize, usize)> = ranked
-            .into_iter()
-            .map(|((t, bucket), _)| (t as usize, (bucket as usize).saturating_sub(1) * slack))
-            .collect();
         let mut best: Option<(f32, usize, usize, usize)> = None;
-        for (t, start) in windows {
-            let words = &self.texts[t].words;
+        let mut win: Vec<u32> = Vec::new();
+        for ((t, bucket), _) in ranked {
+            let Ok(d) = docs.binary_search_by_key(&t, |(t, _)| *t) else {
+                continue;
+            };
+            let start = (bucket as usize).saturating_sub(1) * slack;
+            let words = &docs[d].1.words;
             let end = (start + n + 3 * slack).min(words.len());
             if start >= end {
                 continue;
             }
-            let win: Vec<u32> = words[start..end].iter().map(|w| w.0).collect();
+            win.clear();
+            win.extend(words[start..end].iter().map(|w| w.0));
             if let Some((score, a, b)) = align(&qwords, &win) {
                 if best.is_none_or(|(s, ..)| score > s) {
-                    best = Some((score, t, start + a, start + b));
+                    best = Some((score, d, start + a, start + b));
                 }
             }
         }
-        let (score, t, a, b) = best?;
+        let (score, d, a, b) = best?;
         if score < NEAR_MIN_SCORE {
             return None;
         }
-        let nt = &self.texts[t];
+        let (t, nt) = &docs[d];
         let ws = nt.words[a].1 as usize;
         let we = nt.words[b - 1].2 as usize;
         Some(QuoteHit {
-            text: t,
+            text: *t as usize,
             range: nt.orig_range(ws..we),
             score,
         })
@@ -694,8 +1181,10 @@ mod tests {
     fn curly_and_straight_quotes_apostrophes_and_dashes_match() {
         let texts = [FISH, CAFE];
         let index = QuoteIndex::new(&texts);
-        let hits =
-            index.find("\"We won't reopen the northern quota - not while stocks are falling.\"");
+        let hits = index.find(
+            &texts,
+            "\"We won't reopen the northern quota - not while stocks are falling.\"",
+        );
         assert_eq!(
             hit_texts(&texts, &hits),
             vec![(
@@ -704,7 +1193,7 @@ mod tests {
             )]
         );
         // Double hyphen in the source, en dash in the quote.
-        let hits = index.find("fight it – all the way");
+        let hits = index.find(&texts, "fight it – all the way");
         assert_eq!(
             hit_texts(&texts, &hits),
             vec![(1, "fight it -- all the way")]
@@ -715,9 +1204,9 @@ mod tests {
     fn case_and_crlf_line_breaks_are_ignored() {
         let texts = [FISH, CAFE];
         let index = QuoteIndex::new(&texts);
-        let hits = index.find("A CRUSHING BLOW");
+        let hits = index.find(&texts, "A CRUSHING BLOW");
         assert_eq!(hit_texts(&texts, &hits), vec![(1, "a crushing\r\n   blow")]);
-        let hits = index.find("falling.” She added");
+        let hits = index.find(&texts, "falling.” She added");
         assert_eq!(
             hit_texts(&texts, &hits),
             vec![(0, "falling.”\r\nShe added")]
@@ -729,7 +1218,7 @@ mod tests {
         let texts = [CAFE];
         let index = QuoteIndex::new(&texts);
         // Decomposed "e" + combining acute in the quote; precomposed in text.
-        let hits = index.find("cafe\u{301} owner zoë łukasiewicz 😀 said");
+        let hits = index.find(&texts, "cafe\u{301} owner zoë łukasiewicz 😀 said");
         assert_eq!(
             hit_texts(&texts, &hits),
             vec![(0, "Café owner Zoë Łukasiewicz 😀 said")]
@@ -738,12 +1227,12 @@ mod tests {
         let decomposed = "Nadia Re\u{301}mond said “the ferry is late”.";
         let texts = [decomposed];
         let index = QuoteIndex::new(&texts);
-        let hits = index.find("Nadia Rémond said");
+        let hits = index.find(&texts, "Nadia Rémond said");
         assert_eq!(
             hit_texts(&texts, &hits),
             vec![(0, "Nadia Re\u{301}mond said")]
         );
-        let hits = index.find("rémond");
+        let hits = index.find(&texts, "rémond");
         assert_eq!(hits.len(), 1);
         assert!(decomposed.is_char_boundary(hits[0].range.end));
     }
@@ -752,16 +1241,16 @@ mod tests {
     fn words_must_match_whole() {
         let texts = ["The fleet's catch doubled."];
         let index = QuoteIndex::new(&texts);
-        assert!(index.find("atch doubled").is_empty());
-        assert!(index.find("the fleet").len() == 1);
-        assert!(index.find("fleet’s catch").len() == 1);
+        assert!(index.find(&texts, "atch doubled").is_empty());
+        assert!(index.find(&texts, "the fleet").len() == 1);
+        assert!(index.find(&texts, "fleet’s catch").len() == 1);
     }
 
     #[test]
     fn ellipsis_stands_for_omitted_words_within_a_window() {
         let texts = [FISH, CAFE];
         let index = QuoteIndex::new(&texts);
-        let hits = index.find("“We won’t reopen … while stocks are falling”");
+        let hits = index.find(&texts, "“We won’t reopen … while stocks are falling”");
         assert_eq!(
             hit_texts(&texts, &hits),
             vec![(
@@ -769,17 +1258,19 @@ mod tests {
                 "We won’t reopen the northern quota — not while stocks are falling"
             )]
         );
-        let hits = index.find("a crushing blow...fight it");
+        let hits = index.find(&texts, "a crushing blow...fight it");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].text, 1);
         // Parts out of order never match.
-        assert!(index.find("not while stocks … we won’t reopen").is_empty());
+        assert!(index
+            .find(&texts, "not while stocks … we won’t reopen")
+            .is_empty());
         // Parts too far apart do not match.
         let far = format!("alpha beta {} gamma delta", "filler words ".repeat(60));
         let texts = [far.as_str()];
         let index = QuoteIndex::new(&texts);
-        assert!(index.find("alpha beta ... gamma delta").is_empty());
-        assert_eq!(index.find("alpha beta ... filler words").len(), 1);
+        assert!(index.find(&texts, "alpha beta ... gamma delta").is_empty());
+        assert_eq!(index.find(&texts, "alpha beta ... filler words").len(), 1);
     }
 
     #[test]
@@ -787,28 +1278,31 @@ mod tests {
         let texts = [FISH];
         let index = QuoteIndex::new(&texts);
         // The insertion replaces "the fleet had".
-        let hits = index.find("She added that [the trawlers had] “done everything");
+        let hits = index.find(&texts, "She added that [the trawlers had] “done everything");
         assert_eq!(
             hit_texts(&texts, &hits),
             vec![(0, "She added that the fleet had “done everything")]
         );
         // Dropped at the start and the end.
-        let hits = index.find("[Kowalczyk] We won’t reopen the northern quota [on cod]");
+        let hits = index.find(
+            &texts,
+            "[Kowalczyk] We won’t reopen the northern quota [on cod]",
+        );
         assert_eq!(
             hit_texts(&texts, &hits),
             vec![(0, "We won’t reopen the northern quota")]
         );
         // An insertion cannot bridge a long stretch.
-        assert!(index.find("Director [x] falling").is_empty());
+        assert!(index.find(&texts, "Director [x] falling").is_empty());
     }
 
     #[test]
     fn brackets_in_the_source_match_literally() {
         let texts = ["“[The] levy is unfair,” the statement says."];
         let index = QuoteIndex::new(&texts);
-        assert_eq!(index.find("[The] levy is unfair").len(), 1);
+        assert_eq!(index.find(&texts, "[The] levy is unfair").len(), 1);
         assert_eq!(
-            hit_texts(&texts, &index.find("levy is unfair,")),
+            hit_texts(&texts, &index.find(&texts, "levy is unfair,")),
             vec![(0, "levy is unfair")]
         );
     }
@@ -821,14 +1315,14 @@ mod tests {
             "Fish  are\nfine",
         ];
         let index = QuoteIndex::new(&texts);
-        let hits = index.find("fish are fine");
+        let hits = index.find(&texts, "fish are fine");
         assert_eq!(hits.len(), 3);
         assert_eq!(hits[0].range, 0..13);
         assert_eq!(hits[1].range, 15..28);
         assert_eq!((hits[2].text, hits[2].range.clone()), (2, 0..14));
         assert!(hits.iter().all(|h| h.score == 1.0));
-        assert!(index.find("unknownword fish").is_empty());
-        assert!(index.find("“ ”").is_empty());
+        assert!(index.find(&texts, "unknownword fish").is_empty());
+        assert!(index.find(&texts, "“ ”").is_empty());
     }
 
     #[test]
@@ -836,10 +1330,16 @@ mod tests {
         let texts = [CAFE, FISH];
         let index = QuoteIndex::new(&texts);
         assert!(index
-            .find("done everything that had to be checked with the partners in the E.U.")
+            .find(
+                &texts,
+                "done everything that had to be checked with the partners in the E.U."
+            )
             .is_empty());
         let near = index
-            .find_near("done everything that had to be checked with the partners in the E.U.")
+            .find_near(
+                &texts,
+                "done everything that had to be checked with the partners in the E.U.",
+            )
             .expect("a near match");
         assert_eq!(near.text, 1);
         assert_eq!(
@@ -849,7 +1349,7 @@ mod tests {
         assert!(near.score > 0.75 && near.score < 1.0, "{}", near.score);
         // Something unrelated is not near anything.
         assert!(index
-            .find_near("the orchestra tuned up for the evening concert")
+            .find_near(&texts, "the orchestra tuned up for the evening concert")
             .is_none());
     }
 
@@ -858,7 +1358,10 @@ mod tests {
         let texts = [CAFE];
         let index = QuoteIndex::new(&texts);
         let near = index
-            .find_near("Zoë Łukasiewicz 😀 said the levy was a crushing blow")
+            .find_near(
+                &texts,
+                "Zoë Łukasiewicz 😀 said the levy was a crushing blow",
+            )
             .unwrap();
         assert_eq!(
             &CAFE[near.range.clone()],
@@ -876,10 +1379,10 @@ mod tests {
         let index = QuoteIndex::new(&refs);
         let huge = "the ".repeat(250_000);
         let started = std::time::Instant::now();
-        let _ = index.find(&huge);
-        let _ = index.find_near(&huge);
+        let _ = index.find(&refs, &huge);
+        let _ = index.find_near(&refs, &huge);
         let dotted = "the ... ".repeat(100_000);
-        let _ = index.find(&dotted);
+        let _ = index.find(&refs, &dotted);
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 
@@ -889,6 +1392,7 @@ mod tests {
         let (norm, segs) = normalize_with_map(text);
         assert_eq!(norm, "a b-c");
         let nt = NormText {
+            orig_len: text.len(),
             norm,
             segs,
             words: Vec::new(),
@@ -896,5 +1400,89 @@ mod tests {
         assert_eq!(nt.orig_range(0..5), 0..text.len());
         assert_eq!(&text[nt.orig_range(2..3)], "b");
         assert_eq!(&text[nt.orig_range(3..4)], "—");
+    }
+
+    /// Invented sources for the before/after comparison: curly and straight
+    /// marks, accents precomposed and decomposed, emoji, CRLF, brackets.
+    const SOURCES: [&str; 5] = [
+        "Harbour closed\r\n\r\nDirector Anna Kowalczyk of the Ministry of Fisheries said: “We won’t reopen the northern quota — not while stocks are falling.”\r\nShe added that the fleet had “done everything that needed to be checked with our partners in the E.U.”\r\n",
+        "Café owner Zoë Łukasiewicz 😀 said the tax was \"a crushing\r\n   blow\" for small firms... and that she would \"fight it -- all the way.\" The [council] said nothing.",
+        "Nadia Re\u{301}mond, mayor of Saint-Étienne-du-Lac, said “the ferry is late, the ferry is always late” and added: ‘We will not pay 1,000 euros 💶 for a ferry that never comes.’",
+        "Weather\n\nThe harbour was calm on Monday and the boats stayed in. Rain fell across the coast for 1,000 hours last year. “The harbour is calm,” said Piotr Nowak, a fisherman.",
+        "fish are fine. fish are fine. Fish  are\nfine — said nobody […] at all.",
+    ];
+
+    const QUOTES: [&str; 22] = [
+        "We won't reopen the northern quota - not while stocks are falling.",
+        "“We won’t reopen … while stocks are falling”",
+        "fight it – all the way",
+        "A CRUSHING BLOW",
+        "cafe\u{301} owner zoë łukasiewicz 😀 said",
+        "Nadia Rémond said",
+        "the ferry is late",
+        "We will not pay 1,000 euros 💶 for a ferry",
+        "She added that [the trawlers had] “done everything",
+        "[Kowalczyk] We won’t reopen the northern quota [on cod]",
+        "done everything that had to be checked with the partners in the E.U.",
+        "We would not pay a thousand euros for a ferry that never comes",
+        "the harbour was calm on Monday and boats stayed inside",
+        "fish are fine",
+        "😀",
+        "[…]",
+        "[council]",
+        "the orchestra tuned up for the evening concert",
+        "Zoë Łukasiewicz 😀 said the levy was a crushing blow",
+        "rain fell across the coast for a thousand hours",
+        "the ferry is always late and we will not pay",
+        "atch doubled",
+    ];
+
+    /// What the index found before it was made compact (the texts kept
+    /// normalised in memory, positions in the postings), one line per
+    /// quote: exact hits as text:range, then the near match.
+    const BEFORE: &str = r#""We won't reopen the northern quota - not while stocks are falling." => ["0:80..149"] near Some("0:80..149:1.0000")
+"“We won’t reopen … while stocks are falling”" => ["0:80..149"] near None
+"fight it – all the way" => ["1:113..136"] near Some("1:113..136:1.0000")
+"A CRUSHING BLOW" => ["1:53..72"] near Some("1:53..72:1.0000")
+"cafe\u{301} owner zoë łukasiewicz 😀 said" => ["1:0..39"] near Some("1:0..39:1.0000")
+"Nadia Rémond said" => [] near Some("2:0..14:0.6667")
+"the ferry is late" => ["2:56..73"] near Some("2:56..73:1.0000")
+"We will not pay 1,000 euros 💶 for a ferry" => ["2:117..161"] near Some("2:117..161:1.0000")
+"She added that [the trawlers had] “done everything" => ["0:155..202"] near Some("0:155..202:0.8750")
+"[Kowalczyk] We won’t reopen the northern quota [on cod]" => ["0:80..116"] near Some("0:71..116:0.7000")
+"done everything that had to be checked with the partners in the E.U." => [] near Some("0:187..257:0.8571")
+"We would not pay a thousand euros for a ferry that never comes" => [] near Some("2:117..178:0.7692")
+"the harbour was calm on Monday and boats stayed inside" => [] near Some("3:9..63:0.8182")
+"fish are fine" => ["4:0..13", "4:15..28", "4:30..44"] near Some("4:0..13:1.0000")
+"😀" => ["1:30..34"] near None
+"[…]" => ["4:61..66"] near None
+"[council]" => ["1:143..152"] near Some("1:144..151:1.0000")
+"the orchestra tuned up for the evening concert" => [] near None
+"Zoë Łukasiewicz 😀 said the levy was a crushing blow" => [] near Some("1:12..72:0.8889")
+"rain fell across the coast for a thousand hours" => [] near Some("3:65..107:0.7778")
+"the ferry is always late and we will not pay" => [] near Some("2:75..132:0.9091")
+"atch doubled" => [] near None
+"#;
+
+    #[test]
+    fn compact_index_answers_as_the_full_one_did() {
+        let index = QuoteIndex::new(&SOURCES);
+        let mut out = String::new();
+        // Twice: the second round reads normalised texts from the cache.
+        for round in 0..2 {
+            out.clear();
+            for q in QUOTES {
+                let hits: Vec<String> = index
+                    .find(&SOURCES, q)
+                    .iter()
+                    .map(|h| format!("{}:{:?}", h.text, h.range))
+                    .collect();
+                let near = index
+                    .find_near(&SOURCES, q)
+                    .map(|h| format!("{}:{:?}:{:.4}", h.text, h.range, h.score));
+                out.push_str(&format!("{q:?} => {hits:?} near {near:?}\n"));
+            }
+            assert_eq!(out, BEFORE, "round {round}");
+        }
     }
 }
