@@ -209,9 +209,65 @@ impl Pattern {
     }
 }
 
+/// Patterns filed by a byte the text must start or end with, so a sentence
+/// is tried only against the few patterns that can match it.
+struct PatternSet {
+    patterns: Vec<Pattern>,
+    /// First byte → patterns with a `^…` test starting with it.
+    by_first: Vec<Vec<usize>>,
+    /// Last byte → patterns (without a `^…` test) with a `…$` test ending with it.
+    by_last: Vec<Vec<usize>>,
+    /// Patterns with neither: tried on every text.
+    always: Vec<usize>,
+}
+
+impl PatternSet {
+    fn new(patterns: Vec<Pattern>) -> PatternSet {
+        let mut by_first = vec![Vec::new(); 256];
+        let mut by_last = vec![Vec::new(); 256];
+        let mut always = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let first = p.0.iter().find_map(|t| match t {
+                Test::Starts(s) | Test::Equals(s) => s.bytes().next(),
+                _ => None,
+            });
+            let last = p.0.iter().find_map(|t| match t {
+                Test::Ends(s) | Test::Equals(s) => s.bytes().next_back(),
+                _ => None,
+            });
+            match (first, last) {
+                (Some(b), _) => by_first[usize::from(b)].push(i),
+                (None, Some(b)) => by_last[usize::from(b)].push(i),
+                (None, None) => always.push(i),
+            }
+        }
+        PatternSet {
+            patterns,
+            by_first,
+            by_last,
+            always,
+        }
+    }
+
+    /// Whether any pattern matches the normalised text `norm`.
+    fn any(&self, norm: &str) -> bool {
+        let first = norm.bytes().next().map(|b| &self.by_first[usize::from(b)]);
+        let last = norm
+            .bytes()
+            .next_back()
+            .map(|b| &self.by_last[usize::from(b)]);
+        first
+            .into_iter()
+            .chain(last)
+            .chain(std::iter::once(&self.always))
+            .flatten()
+            .any(|&i| self.patterns[i].matches(norm))
+    }
+}
+
 struct Furniture {
-    plain: Vec<Pattern>,
-    prompt: Vec<Pattern>,
+    plain: PatternSet,
+    prompt: PatternSet,
     promo: HashSet<&'static str>,
     /// Lower case.
     kicker: Vec<String>,
@@ -229,8 +285,8 @@ static FURNITURE: LazyLock<Furniture> = LazyLock::new(|| {
     let mut list = |name: &str| map.remove(name).unwrap_or_default();
     let lower = |v: Vec<&'static str>| v.into_iter().map(|s| s.to_lowercase()).collect();
     Furniture {
-        plain: list("plain").into_iter().map(Pattern::parse).collect(),
-        prompt: list("prompt").into_iter().map(Pattern::parse).collect(),
+        plain: PatternSet::new(list("plain").into_iter().map(Pattern::parse).collect()),
+        prompt: PatternSet::new(list("prompt").into_iter().map(Pattern::parse).collect()),
         promo: list("promo").into_iter().collect(),
         kicker: list("kicker").into_iter().map(str::to_lowercase).collect(),
         credit: list("credit"),
@@ -299,7 +355,35 @@ fn starts_upper(s: &str) -> bool {
 }
 
 fn word_count(s: &str) -> usize {
-    s.split(is_space).filter(|w| !w.is_empty()).count()
+    // Byte by byte: ASCII decides itself, other characters are decoded.
+    let bytes = s.as_bytes();
+    let mut count = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = if b < 0x80 {
+            i += 1;
+            is_ascii_space(b)
+        } else {
+            let Some(c) = s.get(i..).and_then(first_char) else {
+                break;
+            };
+            i += c.len_utf8();
+            is_space(c)
+        };
+        if !space && !in_word {
+            count += 1;
+        }
+        in_word = !space;
+    }
+    count
+}
+
+/// [`is_space`] for an ASCII byte.
+#[inline]
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// `range` cut to `text` and narrowed to character boundaries.
@@ -497,9 +581,17 @@ fn sentences_in(text: &str, para: Range<usize>, out: &mut Vec<Range<usize>>) {
             out.push(t);
         }
     };
+    let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
     while i < s.len() {
+        // Only ".", "!", "?" and "…" (which starts with 0xE2) end a
+        // sentence: skip other bytes without decoding them. These bytes
+        // never occur inside a multi-byte character except as its first.
+        if !matches!(bytes[i], b'.' | b'!' | b'?' | 0xE2) {
+            i += 1;
+            continue;
+        }
         let Some(c) = first_char(&s[i..]) else { break };
         if !is_terminal(c) {
             i += c.len_utf8();
@@ -635,7 +727,28 @@ fn speech_tag_follows(after: &str) -> bool {
 fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (nearly all of it) without decoding or case tables.
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            if is_ascii_space(b) {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(char::from(b.to_ascii_lowercase()));
+            continue;
+        }
+        let Some(c) = s.get(i..).and_then(first_char) else {
+            break;
+        };
+        i += c.len_utf8();
         let c = match c {
             '‘' | '’' | 'ʼ' | '′' => '\'',
             '“' | '”' | '„' => '"',
@@ -665,8 +778,12 @@ fn normalize(s: &str) -> String {
 
 /// "REUTERS/Jane Doe", "Photo: Jane Doe/Getty Images".
 pub fn is_image_credit(line: &str) -> bool {
+    image_credit(line, word_count(line))
+}
+
+/// [`is_image_credit`] given the line's word count.
+fn image_credit(line: &str, words: usize) -> bool {
     let t = line.trim_matches(is_space);
-    let words = word_count(t);
     if t.is_empty() || words > 10 || t.len() > 120 {
         return false;
     }
@@ -694,8 +811,12 @@ pub fn is_image_credit(line: &str) -> bool {
 
 /// "Ministry Gazette logo".
 pub fn is_logo_line(line: &str) -> bool {
-    let norm = normalize(line);
-    starts_upper(line.trim_start()) && word_count(line) <= 8 && norm.ends_with(" logo")
+    logo_norm(line, &normalize(line), word_count(line))
+}
+
+/// [`is_logo_line`] given the line's [`normalize`]d form and word count.
+fn logo_norm(line: &str, norm: &str, words: usize) -> bool {
+    norm.ends_with(" logo") && words <= 8 && starts_upper(line.trim_start())
 }
 
 /// Whether a sentence on its own is page furniture, and whether it is a
@@ -706,11 +827,11 @@ fn furniture_kind(sentence: &str) -> (bool, bool) {
         return (false, false);
     }
     let norm = normalize(sentence);
-    let prompt = words <= MAX_PROMPT_WORDS && FURNITURE.prompt.iter().any(|p| p.matches(&norm));
+    let prompt = words <= MAX_PROMPT_WORDS && FURNITURE.prompt.any(&norm);
     let plain = prompt
-        || FURNITURE.plain.iter().any(|p| p.matches(&norm))
-        || is_image_credit(sentence)
-        || is_logo_line(sentence);
+        || FURNITURE.plain.any(&norm)
+        || image_credit(sentence, words)
+        || logo_norm(sentence, &norm, words);
     (plain, prompt)
 }
 

@@ -4,11 +4,12 @@
 //! lists from `crate::lexicon`. Owns tokenising for names only; works in
 //! UTF-8 byte offsets and runs in time linear in the text.
 
-use std::collections::{HashMap, HashSet};
+use std::cell::Cell;
 use std::ops::Range;
 
+use super::fold::with_lowercase;
 use super::model::EntityKind;
-use crate::lexicon;
+use crate::lexicon::{self, FastMap, FastSet};
 
 /// A name the recognizer found, before mentions are merged into entities.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,13 +391,22 @@ struct Ctx<'a> {
     /// colon ("Print Page:"): page furniture, never a name.
     label: Vec<bool>,
     /// Words seen in lower case somewhere in the text.
-    lower: HashSet<&'a str>,
+    lower: FastSet<&'a str>,
     /// Capitalised words seen away from a sentence start.
-    mid_caps: HashSet<&'a str>,
+    mid_caps: FastSet<&'a str>,
     /// The text refers back to a publication ("according to the
     /// newspaper"): a lone word that "writes" or "notes" is then an outlet.
     publication_ref: bool,
+    /// Token index → [`Ctx::is_cap`].
+    cap: Vec<bool>,
+    /// Token index → its lexicon flags, once asked ([`UNKNOWN_FLAGS`] before).
+    lex: Vec<Cell<u16>>,
+    /// The token [`Ctx::token_of`] found last.
+    last_token: Cell<usize>,
 }
+
+/// No list has this flag set: a token not yet looked up.
+const UNKNOWN_FLAGS: u16 = u16::MAX;
 
 #[derive(Debug, Clone)]
 struct Found {
@@ -466,8 +476,8 @@ impl<'a> Ctx<'a> {
             after_open = false;
             prev_sig = Some(i);
         }
-        let mut lower = HashSet::new();
-        let mut mid_caps = HashSet::new();
+        let mut lower = FastSet::default();
+        let mut mid_caps = FastSet::default();
         for (i, t) in toks.iter().enumerate() {
             if t.kind != TokKind::Word {
                 continue;
@@ -492,10 +502,15 @@ impl<'a> Ctx<'a> {
             lower,
             mid_caps,
             publication_ref: false,
+            cap: Vec::new(),
+            lex: Vec::new(),
+            last_token: Cell::new(0),
         };
+        ctx.lex = vec![Cell::new(UNKNOWN_FLAGS); ctx.toks.len()];
         ctx.publication_ref = ctx.refers_to_publication();
         ctx.headline = ctx.mark_headlines();
         ctx.label = ctx.mark_labels();
+        ctx.cap = (0..ctx.toks.len()).map(|i| ctx.compute_cap(i)).collect();
         ctx
     }
 
@@ -531,7 +546,7 @@ impl<'a> Ctx<'a> {
                         let w = self.word(j);
                         w.len() > 3
                             && w.chars().next().is_some_and(|c| c.is_uppercase())
-                            && self.lower.contains(w.to_lowercase().as_str())
+                            && self.seen_lower(w)
                     })
                     .count();
                 if words.len() >= 4 && caps * 10 >= words.len() * 8 && long_caps >= 2 {
@@ -562,7 +577,7 @@ impl<'a> Ctx<'a> {
                         self.is_word(j)
                             && self.word(j).chars().next().is_some_and(char::is_uppercase)
                     })
-                    && !lexicon::is_given_name(self.word(line_start));
+                    && !self.is(self.word(line_start), lexicon::GIVEN_NAME);
                 if is_label {
                     for o in out.iter_mut().take(i).skip(line_start) {
                         *o = true;
@@ -585,18 +600,79 @@ impl<'a> Ctx<'a> {
     }
 
     fn known_word(&self, w: &str) -> bool {
-        lexicon::is_given_name(w)
-            || lexicon::is_surname(w)
-            || lexicon::is_place(w)
-            || lexicon::is_org_word(w)
-            || lexicon::is_outlet_word(w)
-            || lexicon::is_title(w)
-            || lexicon::is_nationality(w)
+        self.lex(w)
+            & (lexicon::GIVEN_NAME
+                | lexicon::SURNAME
+                | lexicon::PLACE
+                | lexicon::ORG_WORD
+                | lexicon::OUTLET_WORD
+                | lexicon::TITLE
+                | lexicon::NATIONALITY)
+            != 0
             || is_acronym(w)
     }
 
-    /// A capitalised word that may be (part of) a name.
+    /// A capitalised word that may be (part of) a name (worked out once
+    /// per token in [`Ctx::new`]).
+    #[inline]
     fn is_cap(&self, i: usize) -> bool {
+        self.cap.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether `w` is in the lexicon lists `flags` (any of them). A word of
+    /// the text is looked up once and remembered: the recognizer asks
+    /// about the same words again and again.
+    #[inline]
+    fn is(&self, w: &str, flags: u16) -> bool {
+        self.lex(w) & flags != 0
+    }
+
+    fn lex(&self, w: &str) -> u16 {
+        let Some(i) = self.token_of(w) else {
+            return lexicon::flags(w);
+        };
+        let cell = &self.lex[i];
+        if cell.get() == UNKNOWN_FLAGS {
+            cell.set(lexicon::flags(w));
+        }
+        cell.get()
+    }
+
+    /// The token whose text is exactly the slice `w` of the text, if `w` is
+    /// one (the recognizer's words are slices of the text; other strings
+    /// live elsewhere in memory and are never mistaken for one).
+    fn token_of(&self, w: &str) -> Option<usize> {
+        let off = (w.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        if w.is_empty() || off + w.len() > self.text.len() {
+            return None;
+        }
+        // Questions come in bursts about the same or nearby words: look
+        // at the last answer and its neighbours before searching all tokens.
+        let hint = self.last_token.get();
+        let near = hint.saturating_sub(4)..(hint + 5).min(self.toks.len());
+        let i = match self.toks.get(hint) {
+            Some(t) if t.start == off => hint,
+            _ => match self
+                .toks
+                .get(near.clone())
+                .and_then(|ts| ts.iter().position(|t| t.start == off))
+            {
+                Some(k) => near.start + k,
+                None => self.toks.partition_point(|t| t.start < off),
+            },
+        };
+        let t = self.toks.get(i)?;
+        self.last_token.set(i);
+        (t.start == off && t.end == off + w.len()).then_some(i)
+    }
+
+    /// Whether the text writes `w` in lower case somewhere.
+    #[inline]
+    fn seen_lower(&self, w: &str) -> bool {
+        with_lowercase(w, |l| self.lower.contains(l))
+    }
+
+    fn compute_cap(&self, i: usize) -> bool {
         let t = &self.toks[i];
         if t.kind != TokKind::Word {
             return false;
@@ -640,7 +716,7 @@ impl<'a> Ctx<'a> {
         }
         if self.headline.get(i).copied().unwrap_or(false)
             && !self.known_word(w)
-            && self.lower.contains(w.to_lowercase().as_str())
+            && self.seen_lower(w)
         {
             return false;
         }
@@ -661,7 +737,7 @@ impl<'a> Ctx<'a> {
         if j >= self.toks.len() || !self.joins(j) || !self.is_cap(j) || self.initial[j] {
             return false;
         }
-        if !lexicon::is_org_word(self.word(j)) {
+        if !self.is(self.word(j), lexicon::ORG_WORD) {
             return false;
         }
         let w = self.word(i);
@@ -669,10 +745,10 @@ impl<'a> Ctx<'a> {
             .iter()
             .any(|s| w.ends_with(s));
         plural
-            && !lexicon::is_place(w)
-            && !lexicon::is_nationality(w)
-            && !lexicon::is_given_name(w)
-            && !lexicon::is_surname(w)
+            && !self.is(w, lexicon::PLACE)
+            && !self.is(w, lexicon::NATIONALITY)
+            && !self.is(w, lexicon::GIVEN_NAME)
+            && !self.is(w, lexicon::SURNAME)
             && !is_acronym(w)
     }
 
@@ -701,7 +777,8 @@ impl<'a> Ctx<'a> {
             // an abbreviated title ("J. K. Rowling", "Gen. Smith").
             let lw = self.word(last);
             let abbrev = lw.ends_with('.')
-                && (lw.chars().filter(|c| c.is_alphabetic()).count() == 1 || lexicon::is_title(lw));
+                && (lw.chars().filter(|c| c.is_alphabetic()).count() == 1
+                    || self.is(lw, lexicon::TITLE));
             let mut j = end;
             let mut connectors = 0;
             while j < self.toks.len() && connectors <= 2 {
@@ -744,11 +821,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn has_org(&self, toks: &[usize]) -> bool {
-        toks.iter().any(|&t| lexicon::is_org_word(self.word(t)))
+        toks.iter()
+            .any(|&t| self.is(self.word(t), lexicon::ORG_WORD))
     }
 
     fn has_outlet(&self, toks: &[usize]) -> bool {
-        toks.iter().any(|&t| lexicon::is_outlet_word(self.word(t)))
+        toks.iter()
+            .any(|&t| self.is(self.word(t), lexicon::OUTLET_WORD))
     }
 
     /// Split a run at connectors that do not hold a name together.
@@ -784,17 +863,17 @@ impl<'a> Ctx<'a> {
                         true
                     } else if cw[0] == "and" || cw[0] == "&" {
                         cw.len() == 1
-                            && (cw[0] == "&" && !lexicon::is_given_name(self.word(words[0]))
+                            && (cw[0] == "&" && !self.is(self.word(words[0]), lexicon::GIVEN_NAME)
                                 || self.has_org(&left_words)
                                 || (self.has_org(&words)
-                                    && !lexicon::is_given_name(self.word(left_words[0]))))
+                                    && !self.is(self.word(left_words[0]), lexicon::GIVEN_NAME)))
                     } else if cw[0] == "in" || cw[0] == "at" {
                         // "University of California at Berkeley"
-                        self.has_org(&left_words) && lexicon::is_place(self.word(words[0]))
+                        self.has_org(&left_words) && self.is(self.word(words[0]), lexicon::PLACE)
                     } else {
-                        lexicon::is_org_word(last_left)
-                            || lexicon::is_outlet_word(last_left)
-                            || lexicon::is_title(last_left)
+                        self.is(last_left, lexicon::ORG_WORD)
+                            || self.is(last_left, lexicon::OUTLET_WORD)
+                            || self.is(last_left, lexicon::TITLE)
                             || is_place_head(last_left)
                             || self.has_org(&left_words)
                             || self.has_outlet(&left_words)
@@ -842,8 +921,10 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let head = &g[..n - 2];
-        let has_org = head.iter().any(|&t| lexicon::is_org_word(self.word(t)));
-        let has_title = g.iter().any(|&t| lexicon::is_title(self.word(t)));
+        let has_org = head
+            .iter()
+            .any(|&t| self.is(self.word(t), lexicon::ORG_WORD));
+        let has_title = g.iter().any(|&t| self.is(self.word(t), lexicon::TITLE));
         (has_org && !has_title && self.personish(&g[n - 2..])).then_some(n - 2)
     }
 
@@ -860,11 +941,13 @@ impl<'a> Ctx<'a> {
             }
             let w = self.word(p);
             let cw = capitalise(w);
-            if lexicon::is_title(&cw) || lexicon::is_title(w) {
+            if self.is(&cw, lexicon::TITLE) || self.is(w, lexicon::TITLE) {
                 has_title = true;
                 start = Some(p);
             } else if has_title
-                && (lexicon::is_title_modifier(&cw) || lexicon::is_nationality(w) || is_acronym(w))
+                && (self.is(&cw, lexicon::TITLE_MODIFIER)
+                    || self.is(w, lexicon::NATIONALITY)
+                    || is_acronym(w))
             {
                 start = Some(p);
             } else {
@@ -906,11 +989,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn is_person_word(&self, w: &str) -> bool {
-        !lexicon::is_org_word(w)
-            && !lexicon::is_outlet_word(w)
-            && !lexicon::is_place(w)
-            && !lexicon::is_non_name(w)
-            && !lexicon::is_nationality(w)
+        !self.is(w, lexicon::ORG_WORD)
+            && !self.is(w, lexicon::OUTLET_WORD)
+            && !self.is(w, lexicon::PLACE)
+            && !self.is(w, lexicon::NON_NAME)
+            && !self.is(w, lexicon::NATIONALITY)
             && !is_acronym(w)
             && !w.chars().any(|c| c.is_ascii_digit())
     }
@@ -932,7 +1015,9 @@ impl<'a> Ctx<'a> {
             }
             if n == 0 {
                 return self.is_person_word(w)
-                    || (lexicon::is_given_name(w) && !lexicon::is_non_name(w) && caps.len() > 1);
+                    || (self.is(w, lexicon::GIVEN_NAME)
+                        && !self.is(w, lexicon::NON_NAME)
+                        && caps.len() > 1);
             }
             if n + 1 == caps.len() && n > 0 && is_roman(w) {
                 return true;
@@ -940,10 +1025,10 @@ impl<'a> Ctx<'a> {
             if w.ends_with('.') && w.chars().count() == 2 {
                 return true;
             }
-            let bad = lexicon::is_org_word(w)
-                || lexicon::is_outlet_word(w)
-                || lexicon::is_non_name(w)
-                || lexicon::is_title(w)
+            let bad = self.is(w, lexicon::ORG_WORD)
+                || self.is(w, lexicon::OUTLET_WORD)
+                || self.is(w, lexicon::NON_NAME)
+                || self.is(w, lexicon::TITLE)
                 || w.chars().any(|c| c.is_ascii_digit())
                 || (is_acronym(w) && w.len() > 2);
             !bad
@@ -958,7 +1043,7 @@ impl<'a> Ctx<'a> {
             && i > 0
             && self.is_cap(i - 1)
             && self.joins(i)
-            && !lexicon::is_non_name(self.word(i - 1))
+            && !self.is(self.word(i - 1), lexicon::NON_NAME)
             && !self
                 .toks
                 .get(i + 1)
@@ -974,17 +1059,21 @@ impl<'a> Ctx<'a> {
             return false;
         }
         let w = self.word(t);
-        if lexicon::is_given_name(w) && !lexicon::is_non_name(w) || lexicon::is_surname(w) {
-            return !lexicon::is_org_word(w) && !lexicon::is_title(w) && !lexicon::is_place(w);
+        if self.is(w, lexicon::GIVEN_NAME) && !self.is(w, lexicon::NON_NAME)
+            || self.is(w, lexicon::SURNAME)
+        {
+            return !self.is(w, lexicon::ORG_WORD)
+                && !self.is(w, lexicon::TITLE)
+                && !self.is(w, lexicon::PLACE);
         }
         self.is_person_word(w)
-            && !lexicon::is_title(w)
-            && !lexicon::is_title_modifier(w)
-            && !lexicon::is_place_word(w)
-            && !lexicon::is_misc_word(w)
+            && !self.is(w, lexicon::TITLE)
+            && !self.is(w, lexicon::TITLE_MODIFIER)
+            && !self.is(w, lexicon::PLACE_WORD)
+            && !self.is(w, lexicon::MISC_WORD)
             && !is_roman(w)
             && !w.ends_with('.')
-            && !self.lower.contains(w.to_lowercase().as_str())
+            && !self.seen_lower(w)
     }
 
     /// Decide what a group of capitalised words names, if anything.
@@ -995,13 +1084,13 @@ impl<'a> Ctx<'a> {
         while let Some(&f) = g.first() {
             let w = self.word(f);
             let strip = !is_c(&f)
-                || (lexicon::is_non_name(w)
-                    && !lexicon::is_title_modifier(w)
-                    && !lexicon::is_title(w))
+                || (self.is(w, lexicon::NON_NAME)
+                    && !self.is(w, lexicon::TITLE_MODIFIER)
+                    && !self.is(w, lexicon::TITLE))
                 || (self.initial[f]
                     && g.len() > 1
                     && !self.known_word(w)
-                    && (self.lower.contains(w.to_lowercase().as_str())
+                    && (self.seen_lower(w)
                         // "Basically I …": a sentence adverb
                         || (w.ends_with("ly") && !self.toks[f].possessive)));
             if strip {
@@ -1012,7 +1101,7 @@ impl<'a> Ctx<'a> {
         }
         while let Some(&l) = g.last() {
             let w = self.word(l);
-            if !is_c(&l) || (lexicon::is_non_name(w) && w.ends_with("day")) {
+            if !is_c(&l) || (self.is(w, lexicon::NON_NAME) && w.ends_with("day")) {
                 g.pop();
             } else {
                 break;
@@ -1030,7 +1119,7 @@ impl<'a> Ctx<'a> {
         while k > 0 {
             k -= 1;
             let w = self.word(g[k]);
-            if !lexicon::is_title(w) || !is_c(&g[k]) {
+            if !self.is(w, lexicon::TITLE) || !is_c(&g[k]) {
                 continue;
             }
             // "Secretary of State John Kerry": the title runs through its
@@ -1040,7 +1129,8 @@ impl<'a> Ctx<'a> {
                 while rest < g.len() && !is_c(&g[rest]) {
                     rest += 1;
                 }
-                let given = (rest..g.len()).find(|&r| lexicon::is_given_name(self.word(g[r])));
+                let given =
+                    (rest..g.len()).find(|&r| self.is(self.word(g[r]), lexicon::GIVEN_NAME));
                 let n = g.len();
                 // "Director of Coastal Intelligence Anna Kowalczyk": with
                 // no given name from the list, the last two name-like words
@@ -1077,17 +1167,17 @@ impl<'a> Ctx<'a> {
             if name.iter().all(|&t| {
                 let w = self.word(t);
                 !is_c(&t)
-                    || lexicon::is_title(w)
-                    || lexicon::is_title_modifier(w)
-                    || lexicon::is_nationality(w)
-            }) && !lexicon::is_place(&self.span_text(&name))
+                    || self.is(w, lexicon::TITLE)
+                    || self.is(w, lexicon::TITLE_MODIFIER)
+                    || self.is(w, lexicon::NATIONALITY)
+            }) && !self.is(&self.span_text(&name), lexicon::PLACE)
             {
                 return None;
             }
             // "American John Smith": a nationality before a given name.
             while name.len() > 1
-                && lexicon::is_nationality(self.word(name[0]))
-                && lexicon::is_given_name(self.word(name[1]))
+                && self.is(self.word(name[0]), lexicon::NATIONALITY)
+                && self.is(self.word(name[1]), lexicon::GIVEN_NAME)
             {
                 name.remove(0);
             }
@@ -1098,7 +1188,7 @@ impl<'a> Ctx<'a> {
                 && self.namey(name[1])
                 && (!self.namey(name[2]) || !self.personish(&name[2..]))
                 && is_c(&name[2])
-                && lexicon::is_title(self.word(name[name.len() - 1]))
+                && self.is(self.word(name[name.len() - 1]), lexicon::TITLE)
                 && self.personish(&name[..2])
             {
                 name.truncate(2);
@@ -1109,23 +1199,23 @@ impl<'a> Ctx<'a> {
             let east_asian = name.len() == 3
                 && name.iter().all(|&t| self.namey(t))
                 && name[..2].iter().all(|&t| self.word(t).chars().count() <= 4)
-                && !lexicon::is_given_name(self.word(name[0]));
+                && !self.is(self.word(name[0]), lexicon::GIVEN_NAME);
             // "Tower Man George Hauser", "Senior Anna Kowalczyk": capitalised
             // words before a given name that are not names themselves.
             if let Some(k) = (1..name.len()).filter(|_| !east_asian).find(|&k| {
-                lexicon::is_given_name(self.word(name[k]))
+                self.is(self.word(name[k]), lexicon::GIVEN_NAME)
                     && name.len() - k >= 2
                     && name[..k].iter().all(|&t| {
                         let w = self.word(t);
                         is_c(&t)
-                            && !lexicon::is_given_name(w)
+                            && !self.is(w, lexicon::GIVEN_NAME)
                             && !(w.ends_with('.') && w.chars().count() == 2)
                     })
                     && self.personish(&name[k..])
             }) {
                 let has_title = name[..k].iter().any(|&t| {
                     let w = self.word(t);
-                    lexicon::is_title(w) || lexicon::is_title_modifier(w)
+                    self.is(w, lexicon::TITLE) || self.is(w, lexicon::TITLE_MODIFIER)
                 });
                 if has_title || !self.personish(&name) {
                     title = Some(self.toks[name[0]].start..self.toks[name[k - 1]].end);
@@ -1138,7 +1228,7 @@ impl<'a> Ctx<'a> {
                 // "major U.S. ports": a listed place or an acronym after a
                 // lower-case word that could be a title is no person.
                 .filter(|_| {
-                    !(lexicon::is_place(&self.span_text(&name))
+                    !(self.is(&self.span_text(&name), lexicon::PLACE)
                         || name.len() == 1 && is_acronym(self.word(name[0])))
                 })
             {
@@ -1156,10 +1246,12 @@ impl<'a> Ctx<'a> {
 
         if words.len() == 1 {
             let w = words[0];
-            if lexicon::is_non_name(w) || (lexicon::is_nationality(w) && title.is_none()) {
+            if self.is(w, lexicon::NON_NAME)
+                || (self.is(w, lexicon::NATIONALITY) && title.is_none())
+            {
                 return None;
             }
-            if lexicon::is_title(w) && title.is_none() {
+            if self.is(w, lexicon::TITLE) && title.is_none() {
                 return None;
             }
             // "Officials said": a role noun, kept only if the document
@@ -1205,20 +1297,24 @@ impl<'a> Ctx<'a> {
         } else {
             next_word
         };
-        let speech_after = lexicon::is_speech_verb(next_skip_adverb)
+        let speech_after = self.is(next_skip_adverb, lexicon::SPEECH_VERB)
             || (matches!(next_word, "has" | "had" | "will" | "would")
-                && next.get(1).is_some_and(|w| lexicon::is_speech_verb(w)));
+                && next
+                    .get(1)
+                    .is_some_and(|w| self.is(w, lexicon::SPEECH_VERB)));
         let outlet_verb = words.len() == 1
             && title.is_none()
             && matches!(
                 next_word,
                 "writes" | "notes" | "reports" | "calls" | "cites" | "quotes" | "wrote"
             )
-            && !lexicon::is_given_name(words[0])
-            && !lexicon::is_surname(words[0])
+            && !self.is(words[0], lexicon::GIVEN_NAME)
+            && !self.is(words[0], lexicon::SURNAME)
             && !self.known_word(words[0]);
         let person_cue = words.len() >= 2 && (role_after || self.person_cue(first, last));
-        let speech_before = prev.first().is_some_and(|w| lexicon::is_speech_verb(w))
+        let speech_before = prev
+            .first()
+            .is_some_and(|w| self.is(w, lexicon::SPEECH_VERB))
             && !self.toks[first].newline_before;
         // "30 Seconds": a number directly before a capital makes a title
         // or a quantity, not a person.
@@ -1228,9 +1324,9 @@ impl<'a> Ctx<'a> {
                 && self.word(first - 1).len() < 4
                 && self.joins(first)
                 && !self.toks[first].newline_before);
-        let given_first = lexicon::is_given_name(words[0])
+        let given_first = self.is(words[0], lexicon::GIVEN_NAME)
             || (words.len() > 1 && words[0].ends_with('.') && words[0].chars().count() == 2);
-        let surname_last = words.len() > 1 && lexicon::is_surname(words[words.len() - 1]);
+        let surname_last = words.len() > 1 && self.is(words[words.len() - 1], lexicon::SURNAME);
 
         let outlet_cue_after =
             matches!(
@@ -1301,7 +1397,7 @@ impl<'a> Ctx<'a> {
             .find(|w| !is_roman(w))
             .copied()
             .unwrap_or(words[words.len() - 1]);
-        let has_org_word = words.iter().any(|w| lexicon::is_org_word(w));
+        let has_org_word = words.iter().any(|w| self.is(w, lexicon::ORG_WORD));
         let person_surname_too = matches!(
             last_word,
             "Woods"
@@ -1324,15 +1420,13 @@ impl<'a> Ctx<'a> {
         // Every word also written in lower case here ("Beautiful Lie"):
         // a title of a work more likely than a person.
         let common_words = words.iter().any(|w| {
-            !lexicon::is_given_name(w)
-                && !lexicon::is_surname(w)
-                && self.lower.contains(w.to_lowercase().as_str())
+            !self.is(w, lexicon::GIVEN_NAME) && !self.is(w, lexicon::SURNAME) && self.seen_lower(w)
         });
         let (kind, cued) = if title.is_some() {
             (EntityKind::Person, true)
-        } else if lexicon::is_place(&text) {
+        } else if self.is(&text, lexicon::PLACE) {
             (EntityKind::Place, place_cue)
-        } else if lexicon::is_misc_word(last_word) && words.len() > 1 && !has_org_word {
+        } else if self.is(last_word, lexicon::MISC_WORD) && words.len() > 1 && !has_org_word {
             return None;
         } else if matches!(
             words[0],
@@ -1363,27 +1457,27 @@ impl<'a> Ctx<'a> {
                 | "Central"
         ) && words.len() > 1
             && !has_org_word
-            && !words.iter().any(|w| lexicon::is_outlet_word(w))
+            && !words.iter().any(|w| self.is(w, lexicon::OUTLET_WORD))
         {
             (EntityKind::Place, false)
-        } else if lexicon::is_place_word(last_word)
+        } else if self.is(last_word, lexicon::PLACE_WORD)
             && words.len() > 1
             && !has_org_word
             && !(given_first && person_surname_too)
         {
             (EntityKind::Place, true)
-        } else if lexicon::is_org_word(last_word)
+        } else if self.is(last_word, lexicon::ORG_WORD)
             || self.ends_with_phrase(&words, lexicon::is_org_word)
             || (has_org_word
-                && !(lexicon::is_outlet_word(last_word)
-                    || lexicon::is_outlet_word(&text)
+                && !(self.is(last_word, lexicon::OUTLET_WORD)
+                    || self.is(&text, lexicon::OUTLET_WORD)
                     || self.ends_with_phrase(&words, lexicon::is_outlet_word)))
         {
             (EntityKind::Agency, true)
-        } else if lexicon::is_outlet_word(last_word)
-            || lexicon::is_outlet_word(&text)
+        } else if self.is(last_word, lexicon::OUTLET_WORD)
+            || self.is(&text, lexicon::OUTLET_WORD)
             || self.ends_with_phrase(&words, lexicon::is_outlet_word)
-            || (words.iter().any(|w| lexicon::is_outlet_word(w)) && !given_first)
+            || (words.iter().any(|w| self.is(w, lexicon::OUTLET_WORD)) && !given_first)
             || ((outlet_cue_after || outlet_cue_before || self.says_the(first))
                 && !given_first
                 && !surname_last)
@@ -1400,7 +1494,7 @@ impl<'a> Ctx<'a> {
         } else if (given_first || surname_last) && personish {
             (EntityKind::Person, false)
         } else if (place_cue && words.len() <= 3 && !personish)
-            || (place_cue && words.len() == 1 && !lexicon::is_surname(words[0]))
+            || (place_cue && words.len() == 1 && !self.is(words[0], lexicon::SURNAME))
         {
             (EntityKind::Place, true)
         } else if personish && words.len() >= 2 && words.len() <= 4 && !common_words {
@@ -1436,7 +1530,7 @@ impl<'a> Ctx<'a> {
         if words.len() == 1 && self.initial[first] && !cued {
             let w = words[0];
             let evidence = self.known_word(w) || self.mid_caps.contains(w);
-            if !evidence || self.lower.contains(w.to_lowercase().as_str()) && !self.known_word(w) {
+            if !evidence || self.seen_lower(w) && !self.known_word(w) {
                 return None;
             }
         }
@@ -1448,7 +1542,7 @@ impl<'a> Ctx<'a> {
             && kind != EntityKind::Place
             && !self.known_word(words[0])
             && !self.mid_caps.contains(words[0])
-            && self.lower.contains(words[0].to_lowercase().as_str());
+            && self.seen_lower(words[0]);
         Some(Found {
             first,
             last,
@@ -1511,7 +1605,7 @@ impl<'a> Ctx<'a> {
                 break;
             }
             let w = tw(j);
-            if lexicon::is_speech_verb(w) {
+            if self.is(w, lexicon::SPEECH_VERB) {
                 return true;
             }
             let skip = w.ends_with("ly")
@@ -1537,7 +1631,9 @@ impl<'a> Ctx<'a> {
             }
         }
         // possessive person noun
-        if self.toks[last].possessive && same_par(last + 1) && lexicon::is_person_noun(tw(last + 1))
+        if self.toks[last].possessive
+            && same_par(last + 1)
+            && self.is(tw(last + 1), lexicon::PERSON_NOUN)
         {
             return true;
         }
@@ -1576,8 +1672,8 @@ impl<'a> Ctx<'a> {
 /// Second pass over one document: a surname alone is the person named in
 /// full elsewhere; an undecided word takes the kind it was given with a cue.
 fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
-    let mut surnames: HashSet<&str> = HashSet::new();
-    let mut cued_kind: HashMap<String, EntityKind> = HashMap::new();
+    let mut surnames: FastSet<&str> = FastSet::default();
+    let mut cued_kind: FastMap<String, EntityKind> = FastMap::default();
     for f in found.iter() {
         let Some(kind) = f.kind else { continue };
         let toks: Vec<usize> = (f.first..=f.last).collect();
@@ -1593,7 +1689,7 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
     }
     // Last words of undecided multi-word names that the text also uses
     // alone: "Anna Kowalczyk … Kowalczyk".
-    let mut singles: HashSet<&str> = found
+    let mut singles: FastSet<&str> = found
         .iter()
         .filter(|f| f.first == f.last)
         .map(|f| ctx.word(f.first))
@@ -1628,7 +1724,7 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
     }
     // "the Baltic Coast Herald … BCH": an acronym of a name cued in the same
     // document is the same kind of body.
-    let mut by_initials: HashMap<String, EntityKind> = HashMap::new();
+    let mut by_initials: FastMap<String, EntityKind> = FastMap::default();
     for f in found.iter().filter(|f| f.cued && f.first < f.last) {
         let Some(kind) = f.kind.filter(|k| *k != EntityKind::Person) else {
             continue;
@@ -1652,7 +1748,7 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
                 continue;
             }
         }
-        if single && lexicon::is_place(w) {
+        if single && ctx.is(w, lexicon::PLACE) {
             // "U.S.", "UK": a listed place is never a person.
             f.kind = Some(EntityKind::Place);
             continue;
@@ -1678,7 +1774,7 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
         }
         if f.kind.is_none()
             && single
-            && lexicon::is_surname(w)
+            && ctx.is(w, lexicon::SURNAME)
             && !ctx.initial[f.first]
             && f.personish
         {
@@ -1695,7 +1791,7 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
     // Title-case headline lines: capitals say little there, so keep a name
     // only when the body names it too, or it is a listed place or a person
     // with a given name.
-    let body: HashSet<String> = found
+    let body: FastSet<String> = found
         .iter()
         .filter(|f| !ctx.headline[f.first])
         .map(|f| ctx.span_text(&(f.first..=f.last).collect::<Vec<_>>()))
@@ -1706,10 +1802,10 @@ fn resolve_in_document(ctx: &Ctx, found: &mut Vec<Found>) {
         }
         let text = ctx.span_text(&(f.first..=f.last).collect::<Vec<_>>());
         body.contains(&text)
-            || lexicon::is_place(&text)
+            || ctx.is(&text, lexicon::PLACE)
             || (f.kind == Some(EntityKind::Person)
                 && f.first < f.last
-                && (f.cued || lexicon::is_given_name(ctx.word(f.first))))
+                && (f.cued || ctx.is(ctx.word(f.first), lexicon::GIVEN_NAME)))
             || (f.first == f.last && is_acronym(&text))
     });
 }
