@@ -20,8 +20,10 @@ use dossier::analysis::checks::{self, CheckOptions};
 use dossier::analysis::draft::Draft;
 use dossier::analysis::quote_source;
 use dossier::config::Settings;
+use dossier::corpus::passages::PassageIndex;
+use dossier::corpus::quote_match::QuoteIndex;
 use dossier::corpus::source::{self, LoadOptions};
-use dossier::corpus::Corpus;
+use dossier::corpus::{article, Corpus, Document};
 use dossier::server::Backend;
 
 const SAMPLE_DRAFT: &str = include_str!("../examples/draft.md");
@@ -166,5 +168,92 @@ fn bench_quote_lookup(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_check, bench_hover, bench_quote_lookup);
+/// The process's resident memory in bytes (Linux; 0 elsewhere).
+fn rss_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<usize>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Not a timing: how much memory the quote and passage indexes take per
+/// byte of source text, built again over the Wikinews corpus (resident
+/// memory before and after each build), printed once.
+/// `DOSSIER_INDEX_CORPUS=/some/folder` measures another corpus (say one
+/// from `examples/gen_corpus.rs`).
+fn index_memory(_: &mut Criterion) {
+    let folder = std::env::var_os("DOSSIER_INDEX_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/wikinews")
+        });
+    if !folder.is_dir() {
+        return;
+    }
+    // Only what the two indexes read: each article's text and sentences.
+    let documents: Vec<Document> = source::load(&[folder], false, &LoadOptions::default())
+        .files
+        .into_iter()
+        .map(|f| {
+            let parts = article::read(&f.text);
+            Document {
+                id: f.id,
+                path: f.path,
+                embedded: false,
+                line_map: f.line_map,
+                text: f.text,
+                title: parts.title,
+                byline: parts.byline,
+                date: parts.date,
+                outlet: parts.outlet,
+                paragraphs: parts.paragraphs,
+                sentences: parts.sentences,
+            }
+        })
+        .collect();
+    let text_bytes: usize = documents.iter().map(|d| d.text.len()).sum();
+    let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+    let before = rss_bytes();
+    let started = std::time::Instant::now();
+    let quotes = QuoteIndex::new(&texts);
+    let quote_time = started.elapsed();
+    let after_quotes = rss_bytes();
+    let started = std::time::Instant::now();
+    let passages = PassageIndex::build(&documents);
+    let passage_time = started.elapsed();
+    let after_passages = rss_bytes();
+    let per = |n: usize| n as f64 / text_bytes.max(1) as f64;
+    eprintln!(
+        "index memory over {} documents, {} bytes of text: quote index {} bytes RSS ({:.3}/byte, built in {quote_time:?}), \
+         passage index {} bytes RSS ({:.3}/byte, built in {passage_time:?}), together {:.3}/byte",
+        texts.len(),
+        text_bytes,
+        after_quotes.saturating_sub(before),
+        per(after_quotes.saturating_sub(before)),
+        after_passages.saturating_sub(after_quotes),
+        per(after_passages.saturating_sub(after_quotes)),
+        per(after_passages.saturating_sub(before)),
+    );
+    eprintln!(
+        "index heap: quote index {} bytes ({:.3}/byte), passage index {} bytes ({:.3}/byte)",
+        quotes.heap_bytes(),
+        per(quotes.heap_bytes()),
+        passages.heap_bytes(),
+        per(passages.heap_bytes()),
+    );
+    black_box((&quotes, &passages));
+}
+
+criterion_group!(
+    benches,
+    index_memory,
+    bench_check,
+    bench_hover,
+    bench_quote_lookup
+);
 criterion_main!(benches);

@@ -481,7 +481,8 @@ impl Vocab {
         let mut vocab = Vocab {
             text: String::new(),
             ends: Vec::with_capacity(n),
-            table: vec![0; (n * 3 / 2 + 1).next_power_of_two()],
+            // At most three quarters full: short probes, 5 to 11 bytes a term.
+            table: vec![0; (n * 4 / 3 + 1).next_power_of_two()],
         };
         let mask = vocab.table.len() - 1;
         for term in terms {
@@ -539,7 +540,7 @@ impl Vocab {
 pub(crate) struct Postings {
     bytes: Vec<u8>,
     /// Where each term's list starts in `bytes`; one more for the end.
-    starts: Vec<u64>,
+    starts: Vec<u32>,
 }
 
 impl Postings {
@@ -552,7 +553,7 @@ impl Postings {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.starts.capacity() * 8
+        self.bytes.capacity() + self.starts.capacity() * 4
     }
 }
 
@@ -612,15 +613,21 @@ impl PostingsBuilder {
             bytes: Vec::with_capacity(terms.iter().map(|t| t.1.bytes.len() + 6).sum()),
             starts: Vec::with_capacity(terms.len() + 1),
         };
+        // Offsets are 32-bit: lists past 4 GB of postings (some 30 GB of
+        // text) are left empty rather than the index doubling its offsets.
         for (_, list) in &terms {
-            postings.starts.push(postings.bytes.len() as u64);
+            let at = postings.bytes.len();
+            postings.starts.push(at as u32);
+            if at + list.bytes.len() + 20 > u32::MAX as usize {
+                continue;
+            }
             put_varint(&mut postings.bytes, u64::from(list.count));
             if with_occurrences {
                 put_varint(&mut postings.bytes, list.occurrences);
             }
             postings.bytes.extend_from_slice(&list.bytes);
         }
-        postings.starts.push(postings.bytes.len() as u64);
+        postings.starts.push(postings.bytes.len() as u32);
         let vocab = Vocab::new(terms.iter().map(|t| t.0.as_str()));
         (vocab, postings)
     }
@@ -659,6 +666,8 @@ struct NormText {
     segs: Vec<Seg>,
     /// `(word id, start, end)` in `norm`, for letters-and-digits words.
     words: Vec<(u32, u32, u32)>,
+    /// `(word id, position in words)`, sorted: where a word stands.
+    by_word: Vec<(u32, u32)>,
 }
 
 impl NormText {
@@ -694,7 +703,7 @@ impl NormText {
     }
 
     fn bytes(&self) -> usize {
-        self.norm.len() + self.segs.len() * std::mem::size_of::<Seg>() + self.words.len() * 12
+        self.norm.len() + self.segs.len() * std::mem::size_of::<Seg>() + self.words.len() * 20
     }
 }
 
@@ -836,18 +845,25 @@ impl QuoteIndex {
             }
         }
         let (norm, segs) = normalize_with_map(text);
-        let words = word_ranges(&norm)
+        let words: Vec<(u32, u32, u32)> = word_ranges(&norm)
             .into_iter()
             .map(|r| {
                 let id = self.vocab.get(&norm[r.clone()]).unwrap_or(u32::MAX);
                 (id, r.start as u32, r.end as u32)
             })
             .collect();
+        let mut by_word: Vec<(u32, u32)> = words
+            .iter()
+            .enumerate()
+            .map(|(p, w)| (w.0, p as u32))
+            .collect();
+        by_word.sort_unstable();
         let nt = Arc::new(NormText {
             orig_len: text.len(),
             norm,
             segs,
             words,
+            by_word,
         });
         if let Ok(mut cache) = self.cache.inner.lock() {
             let size = nt.bytes();
@@ -1037,22 +1053,7 @@ impl QuoteIndex {
             .into_iter()
             .filter_map(|(t, _)| Some((t, self.norm_text(texts, t)?)))
             .collect();
-        // Where each anchor word stands in each candidate text.
-        let mut anchor_ids: Vec<u32> = used.iter().map(|&(_, id)| id).collect();
-        anchor_ids.sort_unstable();
-        anchor_ids.dedup();
-        let positions: Vec<Vec<Vec<u32>>> = docs
-            .iter()
-            .map(|(_, nt)| {
-                let mut at = vec![Vec::new(); anchor_ids.len()];
-                for (p, w) in nt.words.iter().enumerate() {
-                    if let Ok(k) = anchor_ids.binary_search(&w.0) {
-                        at[k].push(p as u32);
-                    }
-                }
-                at
-            })
-            .collect();
+
         // Each anchor votes for the stretches of text where the quote would
         // start if that word were in place; only stretches that enough
         // anchors agree on are aligned. A passage within the similarity
@@ -1061,13 +1062,13 @@ impl QuoteIndex {
         let mut votes: HashMap<(u32, u32), u32> = HashMap::new();
         let mut read = 0;
         'outer: for &(qi, id) in &used {
-            let Ok(k) = anchor_ids.binary_search(&id) else {
-                continue;
-            };
-            for ((t, _), at) in docs.iter().zip(&positions) {
-                // Positions rise, so a key repeats only right after itself.
+            for (t, nt) in &docs {
+                // Where the anchor stands in this text, positions rising,
+                // so a key repeats only right after itself.
+                let from = nt.by_word.partition_point(|&(w, _)| w < id);
+                let upto = nt.by_word.partition_point(|&(w, _)| w <= id);
                 let mut voted: Vec<(u32, u32)> = Vec::new();
-                for &p in &at[k] {
+                for &(_, p) in nt.by_word.get(from..upto).unwrap_or(&[]) {
                     read += 1;
                     if read > NEAR_MAX_POSTINGS {
                         break 'outer;
@@ -1395,7 +1396,7 @@ mod tests {
             orig_len: text.len(),
             norm,
             segs,
-            words: Vec::new(),
+            ..NormText::default()
         };
         assert_eq!(nt.orig_range(0..5), 0..text.len());
         assert_eq!(&text[nt.orig_range(2..3)], "b");
