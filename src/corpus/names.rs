@@ -107,6 +107,10 @@ fn is_hyphen(c: char) -> bool {
 
 /// Letters, digits and combining accents continue a word.
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        // The ASCII apostrophe is not alphanumeric, and the accents are not ASCII.
+        return c.is_ascii_alphanumeric();
+    }
     (c.is_alphanumeric() && !is_apostrophe(c)) || ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
@@ -118,9 +122,7 @@ fn keeps_period(word: &str) -> bool {
     let mut with = String::with_capacity(word.len() + 1);
     with.push_str(word);
     with.push('.');
-    lexicon::is_title(&with)
-        || lexicon::is_org_word(&with)
-        || lexicon::is_non_name(&with)
+    lexicon::flags(&with) & (lexicon::TITLE | lexicon::ORG_WORD | lexicon::NON_NAME) != 0
         || matches!(
             word,
             "Jr" | "Sr" | "St" | "Mt" | "Ft" | "No" | "Jan" | "Feb" | "Aug"
@@ -476,8 +478,8 @@ impl<'a> Ctx<'a> {
             after_open = false;
             prev_sig = Some(i);
         }
-        let mut lower = FastSet::default();
-        let mut mid_caps = FastSet::default();
+        let mut lower = FastSet::with_capacity_and_hasher(toks.len() / 2, Default::default());
+        let mut mid_caps = FastSet::with_capacity_and_hasher(toks.len() / 8, Default::default());
         for (i, t) in toks.iter().enumerate() {
             if t.kind != TokKind::Word {
                 continue;
@@ -530,26 +532,27 @@ impl<'a> Ctx<'a> {
         let mut line_start = 0;
         for i in 0..=self.toks.len() {
             if i == self.toks.len() || (i > line_start && self.toks[i].newline_before) {
-                let words: Vec<usize> = (line_start..i).filter(|&j| self.is_word(j)).collect();
-                let caps = words
-                    .iter()
-                    .filter(|&&j| {
-                        self.word(j)
-                            .chars()
-                            .next()
-                            .is_some_and(|c| c.is_uppercase())
-                    })
-                    .count();
-                let long_caps = words
-                    .iter()
-                    .filter(|&&j| {
-                        let w = self.word(j);
-                        w.len() > 3
-                            && w.chars().next().is_some_and(|c| c.is_uppercase())
-                            && self.seen_lower(w)
-                    })
-                    .count();
-                if words.len() >= 4 && caps * 10 >= words.len() * 8 && long_caps >= 2 {
+                let starts_upper = |j: usize| {
+                    self.word(j)
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase())
+                };
+                let words = (line_start..i).filter(|&j| self.is_word(j));
+                let n_words = words.clone().count();
+                let caps = words.clone().filter(|&j| starts_upper(j)).count();
+                // The set look-ups only where the capitals already qualify.
+                let long_caps = if n_words >= 4 && caps * 10 >= n_words * 8 {
+                    words
+                        .filter(|&j| {
+                            let w = self.word(j);
+                            w.len() > 3 && starts_upper(j) && self.seen_lower(w)
+                        })
+                        .count()
+                } else {
+                    0
+                };
+                if n_words >= 4 && caps * 10 >= n_words * 8 && long_caps >= 2 {
                     for o in out.iter_mut().take(i).skip(line_start) {
                         *o = true;
                     }
