@@ -755,6 +755,10 @@ pub struct QuoteIndex {
     cache: NormCache,
 }
 
+/// A text normalised while building, with each distinct token once (a
+/// range of the text) and how often it occurs.
+type CountedText = (String, Vec<(Range<usize>, u32)>);
+
 /// Texts normalised in parallel per batch while building.
 const BUILD_BATCH: usize = 256;
 
@@ -763,7 +767,7 @@ impl QuoteIndex {
         let mut builder = PostingsBuilder::default();
         for (b, batch) in texts.chunks(BUILD_BATCH).enumerate() {
             // Normalising is the costly part and needs nothing shared.
-            let read: Vec<(String, Vec<(Range<usize>, u32)>)> = batch
+            let read: Vec<CountedText> = batch
                 .par_iter()
                 .map(|text| {
                     let norm = normalize_quote(text);
