@@ -24,8 +24,17 @@ impl Folded {
         let mut out = String::with_capacity(text.len());
         let mut origin = Vec::with_capacity(text.len());
         let mut origin_end = Vec::with_capacity(text.len());
+        let bytes = text.as_bytes();
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
+            // Printable ASCII (nearly all of it) folds to itself, but for
+            // the backtick, and maps back one byte to one byte.
+            if (0x21..0x7f).contains(&bytes[i]) {
+                out.push(char::from(if bytes[i] == b'`' { b'\'' } else { bytes[i] }));
+                origin.push(i);
+                origin_end.push(i + 1);
+                continue;
+            }
             if c.is_whitespace() {
                 let mut end = i + c.len_utf8();
                 while let Some(&(j, n)) = chars.peek() {
