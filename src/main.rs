@@ -41,6 +41,31 @@ struct CorpusArgs {
     /// Skip source files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_file_size)]
     max_file_size: u64,
+    #[command(flatten)]
+    cache: CacheArgs,
+}
+
+#[derive(Args, Clone)]
+struct CacheArgs {
+    /// Keep the index of your source folders here (default: the user cache
+    /// folder, e.g. ~/.cache/dossier); unchanged sources are not read again.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Build the index from the sources every time; write no cache.
+    #[arg(long, conflicts_with = "cache")]
+    no_cache: bool,
+}
+
+impl CacheArgs {
+    fn dir(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            None
+        } else {
+            self.cache
+                .clone()
+                .or_else(dossier::corpus::cache::default_dir)
+        }
+    }
 }
 
 impl CorpusArgs {
@@ -51,6 +76,7 @@ impl CorpusArgs {
             load: LoadOptions {
                 max_file_size: self.max_file_size,
             },
+            cache: self.cache.dir(),
         }
     }
 }
@@ -81,6 +107,8 @@ enum Command {
         /// Leave out the articles built into dossier, whatever the settings say.
         #[arg(long)]
         no_default_corpus: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Print the hover card for a person, agency, outlet or place.
     Card {
@@ -129,9 +157,10 @@ fn main() -> ExitCode {
             stdio: _,
             corpus,
             no_default_corpus,
+            cache,
         } => {
-            let mut options =
-                dossier::server::ServerOptions::new(std::sync::Arc::new(DossierBackend::new()));
+            let backend = DossierBackend::new().with_cache(cache.dir());
+            let mut options = dossier::server::ServerOptions::new(std::sync::Arc::new(backend));
             options.corpus = corpus;
             options.no_default_corpus = no_default_corpus;
             dossier::server::run_stdio(options)
@@ -384,6 +413,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         corpus: settings.corpus.clone(),
         no_default_corpus: !settings.include_default_corpus,
         max_file_size: args.corpus.max_file_size,
+        cache: args.corpus.cache.clone(),
     });
 
     let style = report::Style {

@@ -18,8 +18,8 @@ use crate::analysis::source_files::{cache_dir, SourceFiles};
 use crate::analysis::{goto, hover, symbols};
 use crate::config::Settings;
 use crate::corpus::names::NameSpan;
-use crate::corpus::source::{self, LoadOptions};
-use crate::corpus::Corpus;
+use crate::corpus::source::LoadOptions;
+use crate::corpus::{Corpus, CorpusOptions};
 use crate::server::{
     Backend, CompletionEntry, Finding, FixCommand, HoverCard, InlayNote, QuickFix, Symbol, Target,
     Token, WorkspaceSymbol,
@@ -100,6 +100,11 @@ pub struct DossierBackend {
     generations: AtomicU64,
     /// Where embedded articles are written; `None` is the user cache.
     seed_dir: Option<PathBuf>,
+    /// Where the index of the source folders is kept; `None`: nowhere.
+    index_cache: Option<PathBuf>,
+    /// Counts builds: a build whose number is no longer the latest (the
+    /// configuration changed under it) stops early.
+    builds: AtomicU64,
 }
 
 impl Default for DossierBackend {
@@ -113,6 +118,8 @@ impl Default for DossierBackend {
             markdown: AtomicBool::new(true),
             generations: AtomicU64::new(0),
             seed_dir: None,
+            index_cache: None,
+            builds: AtomicU64::new(0),
         }
     }
 }
@@ -129,6 +136,13 @@ impl DossierBackend {
             seed_dir: Some(dir.into()),
             ..DossierBackend::default()
         }
+    }
+
+    /// Keep the index of the source folders in `dir` (see
+    /// [`crate::corpus::cache`]).
+    pub fn with_cache(mut self, dir: Option<PathBuf>) -> DossierBackend {
+        self.index_cache = dir;
+        self
     }
 
     /// The current corpus (empty until the first build finishes).
@@ -241,30 +255,45 @@ impl DossierBackend {
 
 impl Backend for DossierBackend {
     fn build(&self, settings: &Settings, progress: &dyn Fn(usize, usize)) -> String {
-        let loaded = source::load(
-            &settings.corpus,
-            settings.include_default_corpus,
-            &LoadOptions::default(),
-        );
+        let options = CorpusOptions {
+            folders: settings.corpus.clone(),
+            include_embedded: settings.include_default_corpus,
+            load: LoadOptions::default(),
+            cache: self.index_cache.clone(),
+        };
+        // A newer build (the settings changed) makes this one stop.
+        let this_build = self.builds.fetch_add(1, Ordering::SeqCst) + 1;
+        let cancelled = || self.builds.load(Ordering::SeqCst) != this_build;
         // Reading runs on several threads; report from this one as counts
         // arrive, in order.
         let (tx, rx) = std::sync::mpsc::channel::<(usize, usize)>();
-        let corpus = std::thread::scope(|scope| {
+        let built = std::thread::scope(|scope| {
             let worker = scope.spawn(move || {
                 let tx = std::sync::Mutex::new(tx);
-                Corpus::build_with_progress(loaded, &move |done, total| {
-                    if let Ok(tx) = tx.lock() {
-                        let _ = tx.send((done, total));
-                    }
-                })
+                Corpus::load_with(
+                    &options,
+                    &move |done, total| {
+                        if let Ok(tx) = tx.lock() {
+                            let _ = tx.send((done, total));
+                        }
+                    },
+                    &cancelled,
+                )
             });
             for (done, total) in rx {
                 progress(done, total);
             }
             worker.join()
         });
-        let Ok(corpus) = corpus else {
-            return "Indexing the sources failed; see the log".to_string();
+        let corpus = match built {
+            Ok(Some((corpus, report))) => {
+                if let Some(problem) = report.and_then(|r| r.problem) {
+                    eprintln!("dossier: {problem}");
+                }
+                corpus
+            }
+            Ok(None) => return "Indexing stopped: the configuration changed".to_string(),
+            Err(_) => return "Indexing the sources failed; see the log".to_string(),
         };
         let summary = format!(
             "{} actors and {} quotes from {} sources{}",

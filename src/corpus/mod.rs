@@ -10,6 +10,7 @@
 //! keystroke. Offsets are UTF-8 byte offsets into a document's readable text.
 
 pub mod article;
+pub mod cache;
 pub mod entities;
 pub mod fold;
 pub mod model;
@@ -45,6 +46,9 @@ pub struct CorpusOptions {
     pub folders: Vec<PathBuf>,
     pub include_embedded: bool,
     pub load: LoadOptions,
+    /// The cache folder (see [`cache`]); `None` builds from the sources
+    /// every time. Only used when there are folders to read.
+    pub cache: Option<PathBuf>,
 }
 
 impl Default for CorpusOptions {
@@ -53,6 +57,7 @@ impl Default for CorpusOptions {
             folders: Vec::new(),
             include_embedded: true,
             load: LoadOptions::default(),
+            cache: None,
         }
     }
 }
@@ -70,13 +75,38 @@ pub struct Corpus {
     pub quote_index: QuoteIndex,
     /// Every sentence, for finding the passages that back a claim.
     pub passages: PassageIndex,
+    /// Entities in the order their aliases went into `names`: a cached
+    /// corpus rebuilds the same automaton from it.
+    pub(crate) name_ranking: Vec<EntityId>,
+}
+
+/// The automaton over every entity's name and aliases, `ranked` first.
+pub(crate) fn name_index(entities: &[Entity], ranked: &[EntityId]) -> NameIndex {
+    NameIndex::new(
+        ranked
+            .iter()
+            .filter(|&&e| e < entities.len())
+            .flat_map(|&e| {
+                std::iter::once(entities[e].name.as_str())
+                    .chain(entities[e].aliases.iter().map(String::as_str))
+                    .map(move |a| (a, e))
+            }),
+    )
 }
 
 /// One article after the per-document stages, before merging.
-struct ReadDocument {
-    doc: Document,
-    names: Vec<NameSpan>,
-    quotes: Vec<RawQuote>,
+pub(crate) struct ReadDocument {
+    pub(crate) doc: Document,
+    pub(crate) parts: ArticleParts,
+}
+
+/// What the per-article stages found besides the document itself: the
+/// names and quotations that merging turns into entities and quotes. Kept
+/// in the cache so that an unchanged article is never read again.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ArticleParts {
+    pub names: Vec<NameSpan>,
+    pub quotes: Vec<RawQuote>,
 }
 
 fn read_document(file: SourceFile) -> ReadDocument {
@@ -100,9 +130,21 @@ fn read_document(file: SourceFile) -> ReadDocument {
             paragraphs: parts.paragraphs,
             sentences: parts.sentences,
         },
-        names,
-        quotes,
+        parts: ArticleParts { names, quotes },
     }
+}
+
+/// Read one article; a bug in a reading stage costs that article (skipped
+/// with a reason), never the corpus.
+pub(crate) fn read_guarded(file: SourceFile) -> Result<ReadDocument, Skipped> {
+    let path = file.path.clone();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_document(file))).map_err(|_| {
+        Skipped {
+            path,
+            reason: "internal error while reading this article (please report it); skipped"
+                .to_string(),
+        }
+    })
 }
 
 /// The article's stated author is a person, whatever the recognizer made of
@@ -131,8 +173,32 @@ fn add_byline(text: &str, byline: Option<&str>, names: &mut Vec<NameSpan>) {
 impl Corpus {
     /// Load the configured sources and build the knowledge base.
     pub fn load(options: &CorpusOptions) -> Corpus {
+        match Corpus::load_with(options, &|_, _| {}, &|| false) {
+            Some((corpus, _)) => corpus,
+            None => Corpus::default(),
+        }
+    }
+
+    /// Load through the cache when one is configured, reporting articles
+    /// done/total; `None` when `cancelled()` turned true on the way.
+    pub fn load_with(
+        options: &CorpusOptions,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<(Corpus, Option<cache::CacheReport>)> {
+        if let Some(root) = options
+            .cache
+            .as_deref()
+            .filter(|_| !options.folders.is_empty())
+        {
+            return cache::load(options, root, progress, cancelled)
+                .map(|(corpus, report)| (corpus, Some(report)));
+        }
         let loaded = source::load(&options.folders, options.include_embedded, &options.load);
-        Corpus::build(loaded)
+        if cancelled() {
+            return None;
+        }
+        Corpus::build_cancellable(loaded, progress, cancelled).map(|c| (c, None))
     }
 
     /// Build the knowledge base from files already read.
@@ -143,6 +209,16 @@ impl Corpus {
     /// Like [`Corpus::build`], calling `progress(done, total)` as articles
     /// are read (from several threads, in no particular order).
     pub fn build_with_progress(loaded: Loaded, progress: &(dyn Fn(usize, usize) + Sync)) -> Corpus {
+        Corpus::build_cancellable(loaded, progress, &|| false).unwrap_or_default()
+    }
+
+    /// Like [`Corpus::build_with_progress`]; `None` when `cancelled()`
+    /// turned true before the build finished.
+    pub fn build_cancellable(
+        loaded: Loaded,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Corpus> {
         let Loaded {
             files,
             skipped,
@@ -150,51 +226,65 @@ impl Corpus {
         } = loaded;
         let total = files.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        // A bug in a reading stage must cost one article, not the corpus:
-        // the article is skipped with a reason and the rest still load.
-        let results: Vec<Result<ReadDocument, Skipped>> = files
+        let results: Vec<Option<Result<ReadDocument, Skipped>>> = files
             .into_par_iter()
             .map(|f| {
-                let path = f.path.clone();
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_document(f)))
-                    .map_err(|_| Skipped {
-                        path,
-                        reason:
-                            "internal error while reading this article (please report it); skipped"
-                                .to_string(),
-                    });
+                if cancelled() {
+                    return None;
+                }
+                let r = read_guarded(f);
                 progress(
                     done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                     total,
                 );
-                r
+                Some(r)
             })
             .collect();
+        if cancelled() {
+            return None;
+        }
         let mut skipped = skipped;
-        let mut read = Vec::with_capacity(results.len());
-        for r in results {
+        let mut documents = Vec::with_capacity(results.len());
+        let mut parts = Vec::with_capacity(results.len());
+        for r in results.into_iter().flatten() {
             match r {
-                Ok(doc) => read.push(doc),
+                Ok(read) => {
+                    documents.push(read.doc);
+                    parts.push(read.parts);
+                }
                 Err(s) => skipped.push(s),
             }
         }
+        Some(Corpus::assemble(documents, &parts, skipped, warnings))
+    }
 
+    /// Merge read articles into the knowledge base and make its look-up
+    /// structures. `parts[d]` belongs to `documents[d]`.
+    pub(crate) fn assemble(
+        documents: Vec<Document>,
+        read: &[ArticleParts],
+        skipped: Vec<Skipped>,
+        warnings: Vec<String>,
+    ) -> Corpus {
+        let mut clock = StageClock::new();
         // Merge the names of all articles into entities.
         let mut sightings = Vec::new();
         for (d, r) in read.iter().enumerate() {
+            let doc = &documents[d];
             for span in &r.names {
-                let Some(surface) = r.doc.text.get(span.range.clone()) else {
+                let Some(surface) = doc.text.get(span.range.clone()) else {
                     continue;
                 };
                 sightings.push(Sighting {
                     doc: d,
                     span,
                     surface,
-                    boilerplate: r.doc.is_boilerplate(span.range.start),
+                    boilerplate: doc.is_boilerplate(span.range.start),
                 });
             }
         }
         let groups = entities::group(&sightings);
+        clock.stage("group names");
 
         // Order entities by first appearance so ids and listings are stable.
         let mut order: Vec<usize> = (0..groups.len()).collect();
@@ -227,19 +317,16 @@ impl Corpus {
             });
         }
         add_surname_aliases(&mut entities);
+        clock.stage("entities");
 
         // The automaton, best-attested entities first so a shared alias goes
         // to the one the sources mean most often.
         let mut ranked: Vec<EntityId> = (0..entities.len()).collect();
         let weight: Vec<usize> = groups_weight(&order, &groups, &sightings);
         ranked.sort_by_key(|&e| std::cmp::Reverse(weight[e]));
-        let names = NameIndex::new(ranked.iter().flat_map(|&e| {
-            std::iter::once(entities[e].name.as_str())
-                .chain(entities[e].aliases.iter().map(String::as_str))
-                .map(move |a| (a, e))
-        }));
+        let names = name_index(&entities, &ranked);
 
-        let documents: Vec<Document> = read.iter().map(|r| r.doc.clone()).collect();
+        clock.stage("name automaton");
         let hits: Vec<Vec<name_index::NameHit>> =
             documents.par_iter().map(|d| names.find(&d.text)).collect();
         for (d, doc_hits) in hits.iter().enumerate() {
@@ -254,16 +341,21 @@ impl Corpus {
                 });
             }
         }
+        clock.stage("mentions");
         for entity in &mut entities {
-            entity.roles = find_roles(entity, &documents, &read);
+            entity.roles = find_roles(entity, &documents, read);
         }
+        clock.stage("roles");
 
-        let mut quotes = resolve_quotes(&read, &documents, &sighting_entity, &hits);
+        let mut quotes = resolve_quotes(read, &documents, &sighting_entity, &hits);
         // In corpus order, so a passage's quote is found by binary search.
         quotes.sort_by_key(|q| (q.span.doc, q.span.range.start));
         let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+        clock.stage("quotes");
         let quote_index = QuoteIndex::new(&texts);
+        clock.stage("quote index");
         let passages = PassageIndex::build(&documents);
+        clock.stage("passage index");
         Corpus {
             documents,
             entities,
@@ -273,6 +365,33 @@ impl Corpus {
             names,
             quote_index,
             passages,
+            name_ranking: ranked,
+        }
+    }
+
+    /// A corpus from cached parts: rebuilds only the name automaton.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        documents: Vec<Document>,
+        entities: Vec<Entity>,
+        quotes: Vec<Quote>,
+        skipped: Vec<Skipped>,
+        warnings: Vec<String>,
+        quote_index: QuoteIndex,
+        passages: PassageIndex,
+        name_ranking: Vec<EntityId>,
+    ) -> Corpus {
+        let names = name_index(&entities, &name_ranking);
+        Corpus {
+            documents,
+            entities,
+            quotes,
+            skipped,
+            warnings,
+            names,
+            quote_index,
+            passages,
+            name_ranking,
         }
     }
 
@@ -383,6 +502,33 @@ impl Corpus {
     }
 }
 
+/// Stage timings on stderr when `DOSSIER_TIMINGS` is set, to see where a
+/// build spends its time on a real corpus.
+pub(crate) struct StageClock {
+    on: bool,
+    at: std::time::Instant,
+}
+
+impl StageClock {
+    pub(crate) fn new() -> StageClock {
+        StageClock {
+            on: std::env::var_os("DOSSIER_TIMINGS").is_some(),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    pub(crate) fn stage(&mut self, name: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "dossier: {name:<16} {:>9.1} ms",
+                (now - self.at).as_secs_f64() * 1e3
+            );
+            self.at = now;
+        }
+    }
+}
+
 fn groups_weight(
     order: &[usize],
     groups: &[entities::Group],
@@ -439,7 +585,7 @@ fn add_surname_aliases(entities: &mut [Entity]) {
 
 /// Roles of a person from every mention outside boilerplate, each once,
 /// in corpus order.
-fn find_roles(entity: &Entity, documents: &[Document], read: &[ReadDocument]) -> Vec<Role> {
+fn find_roles(entity: &Entity, documents: &[Document], read: &[ArticleParts]) -> Vec<Role> {
     if entity.kind != EntityKind::Person {
         return Vec::new();
     }
@@ -507,7 +653,7 @@ fn find_roles(entity: &Entity, documents: &[Document], read: &[ReadDocument]) ->
 }
 
 fn resolve_quotes(
-    read: &[ReadDocument],
+    read: &[ArticleParts],
     documents: &[Document],
     sighting_entity: &HashMap<(DocId, usize), EntityId>,
     hits: &[Vec<name_index::NameHit>],

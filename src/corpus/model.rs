@@ -5,10 +5,10 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of actor a name stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     Person,
@@ -35,7 +35,7 @@ impl EntityKind {
 /// from. For plain text and Markdown the readable text *is* the file, so the
 /// map is the identity; for HTML each run of kept text remembers where it
 /// stood in the file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct LineMap {
     /// `(text_offset, file_offset)` pairs, sorted by `text_offset`; a text
     /// offset maps to the file offset of the last segment starting at or
@@ -97,7 +97,7 @@ pub fn line_starts(text: &str) -> Vec<usize> {
 }
 
 /// A sentence of a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sentence {
     pub range: Range<usize>,
     /// Index into [`Document::paragraphs`].
@@ -107,7 +107,7 @@ pub struct Sentence {
 }
 
 /// One article of the corpus, read and split.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
     /// The file name without its extension.
     pub id: String,
@@ -151,14 +151,14 @@ pub type DocId = usize;
 pub type EntityId = usize;
 
 /// Where something stands in the corpus.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub doc: DocId,
     pub range: Range<usize>,
 }
 
 /// What the sources say a person (or body) is, with where they say it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     /// As the source gives it: "White House Press Secretary".
     pub text: String,
@@ -166,14 +166,14 @@ pub struct Role {
 }
 
 /// One occurrence of an entity's name in a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
     pub span: Span,
     pub boilerplate: bool,
 }
 
 /// A person, agency, outlet or place, merged across all its mentions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entity {
     /// Stable, readable id: a slug of the canonical name.
     pub id: String,
@@ -202,7 +202,7 @@ impl Entity {
 }
 
 /// How the text names whoever said a quote.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SpeakerRef {
     /// A name in the text, resolved to an entity.
     Entity(EntityId),
@@ -211,7 +211,7 @@ pub enum SpeakerRef {
 }
 
 /// A quotation in the sources.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Quote {
     /// The quoted words, without the quotation marks.
     pub text: String,
@@ -227,7 +227,7 @@ pub struct Quote {
 }
 
 /// A file that could not be read as a source, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub path: PathBuf,
     pub reason: String,

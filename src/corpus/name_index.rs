@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::fold::{fold_name, Folded};
 use super::model::EntityId;
@@ -53,8 +53,11 @@ impl NameIndex {
                 entities.push(entity);
             }
         }
+        // A contiguous NFA: built in a fraction of a DFA's time and memory
+        // for tens of thousands of names, and still fast to search.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .ok();
         NameIndex {

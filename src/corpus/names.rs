@@ -12,7 +12,7 @@ use super::model::EntityKind;
 use crate::lexicon::{self, FastMap, FastSet};
 
 /// A name the recognizer found, before mentions are merged into entities.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NameSpan {
     /// The name itself: no title before it, no possessive after it.
     pub range: Range<usize>,

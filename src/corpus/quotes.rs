@@ -13,7 +13,7 @@ use super::names::NameSpan;
 use crate::lexicon;
 
 /// Who the text says spoke a quote, before names are resolved to entities.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SpeakerCue {
     /// A name found by the recognizer (index into the `names` slice given to
     /// [`find_quotes`]); a resolved pronoun or a continuing paragraph points at
@@ -24,7 +24,7 @@ pub enum SpeakerCue {
 }
 
 /// A quotation found in a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RawQuote {
     /// The quoted words, without the marks.
     pub range: Range<usize>,

@@ -90,11 +90,21 @@ fn id_of(path: &Path) -> String {
 /// `id~3`… with a warning.
 pub fn load(roots: &[PathBuf], include_embedded: bool, opts: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
-    if include_embedded {
-        loaded.files.extend(embedded());
-    }
-    for root in roots {
-        load_root(root, opts, &mut loaded);
+    for part in scan(roots, include_embedded, opts).parts {
+        let outcomes: Vec<Outcome> = part
+            .candidates
+            .par_iter()
+            .map(|c| read_candidate(c, opts))
+            .collect();
+        let mut here = Loaded::default();
+        collect(outcomes, &mut here);
+        here.skipped.extend(part.skipped);
+        here.warnings.extend(part.warnings);
+        here.files.sort_by(|a, b| a.path.cmp(&b.path));
+        here.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        loaded.files.append(&mut here.files);
+        loaded.skipped.append(&mut here.skipped);
+        loaded.warnings.append(&mut here.warnings);
     }
     if let Ok(mut memory) = MEMORY.lock() {
         if let Some(memory) = memory.as_mut() {
@@ -103,6 +113,162 @@ pub fn load(roots: &[PathBuf], include_embedded: bool, opts: &LoadOptions) -> Lo
     }
     make_ids_unique(&mut loaded.files, &mut loaded.warnings);
     loaded
+}
+
+/// Size and modification time of a source file: what tells that an earlier
+/// reading of it still holds without reading it again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    /// Nanoseconds since the Unix epoch; 0 when unknown.
+    pub mtime_ns: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file from its metadata.
+    pub fn of_metadata(meta: &fs::Metadata) -> Stamp {
+        Stamp::of(meta)
+    }
+
+    fn of(meta: &fs::Metadata) -> Stamp {
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        Stamp {
+            size: meta.len(),
+            mtime_ns,
+        }
+    }
+}
+
+/// A source file found by [`scan`], not read yet.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub stamp: Stamp,
+    pub embedded: bool,
+    kind: SourceKind,
+    /// The bytes of an embedded file.
+    bytes: Option<&'static [u8]>,
+}
+
+/// What the configured roots hold, without reading any file: one part for
+/// the embedded corpus and one per root, in the order a load reads them.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub parts: Vec<ScanPart>,
+}
+
+#[derive(Debug, Default)]
+pub struct ScanPart {
+    pub candidates: Vec<Candidate>,
+    /// Files and folders passed over while walking (hidden, ignored, loops…).
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<String>,
+}
+
+impl Scan {
+    pub fn candidates(&self) -> impl Iterator<Item = &Candidate> {
+        self.parts.iter().flat_map(|p| p.candidates.iter())
+    }
+}
+
+/// Walk the roots (and list the embedded corpus) without reading files: a
+/// cache can tell from the stamps which files it must read again.
+pub fn scan(roots: &[PathBuf], include_embedded: bool, opts: &LoadOptions) -> Scan {
+    let mut scan = Scan::default();
+    if include_embedded {
+        let mut part = ScanPart::default();
+        for file in SEEDS.files() {
+            let (Some(name), Some(kind)) = (file.path().file_name(), source_kind(file.path()))
+            else {
+                continue;
+            };
+            part.candidates.push(Candidate {
+                path: Path::new("seeds").join(name),
+                // Embedded files have no time: their content hash stands in
+                // for it, so a cache notices a rebuilt binary's new seeds.
+                stamp: Stamp {
+                    size: file.contents().len() as u64,
+                    mtime_ns: twox_hash::XxHash3_64::oneshot(file.contents()).max(1),
+                },
+                embedded: true,
+                kind,
+                bytes: Some(file.contents()),
+            });
+        }
+        part.candidates.sort_by(|a, b| a.path.cmp(&b.path));
+        scan.parts.push(part);
+    }
+    for root in roots {
+        let mut part = ScanPart::default();
+        scan_root(root, opts, &mut part);
+        scan.parts.push(part);
+    }
+    scan
+}
+
+/// Read one candidate of a [`scan`]; the warning is about lossy decoding.
+pub fn read(
+    candidate: &Candidate,
+    opts: &LoadOptions,
+) -> Result<(SourceFile, Option<String>), Skipped> {
+    read_candidate(candidate, opts).map(|r| (r.file, r.warning))
+}
+
+fn read_candidate(c: &Candidate, opts: &LoadOptions) -> Outcome {
+    match c.bytes {
+        Some(bytes) => {
+            source_from_bytes(id_of(&c.path), c.path.clone(), true, bytes.to_vec(), c.kind)
+        }
+        None => read_path(&c.path, c.kind, opts),
+    }
+}
+
+/// Give documents unique ids (`id~2`… for a later file whose id is taken),
+/// as [`load`] does, for documents assembled from several places.
+pub fn unique_ids(files: &mut [(&Path, &mut String)], warnings: &mut Vec<String>) {
+    let mut taken: HashMap<String, PathBuf> = HashMap::new();
+    for (path, id) in files.iter_mut() {
+        **id = id_of(path);
+        if let Some(first) = taken.get(id.as_str()) {
+            let mut n = 2;
+            let renamed = loop {
+                let candidate = format!("{}~{n}", id);
+                if !taken.contains_key(&candidate) {
+                    break candidate;
+                }
+                n += 1;
+            };
+            warnings.push(format!(
+                "{}: document id \"{}\" is already used by {}; this file is known as \"{}\"",
+                path.display(),
+                id,
+                first.display(),
+                renamed
+            ));
+            **id = renamed;
+        }
+        taken.insert(id.to_string(), path.to_path_buf());
+    }
+}
+
+/// Whether this process keeps the last good version of sources (see
+/// [`remember_loads`]).
+pub fn remembering() -> bool {
+    MEMORY.lock().map(|m| m.is_some()).unwrap_or(false)
+}
+
+/// Record the problems of a load done outside [`load`] (by the cache).
+pub fn record_problems(problems: Vec<Problem>) {
+    if let Ok(mut memory) = MEMORY.lock() {
+        if let Some(memory) = memory.as_mut() {
+            memory.problems = problems;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -233,29 +399,21 @@ static SEEDS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/seeds");
 
 /// The articles compiled into the binary (the project's `seeds/`).
 pub fn embedded() -> Vec<SourceFile> {
-    let mut files: Vec<SourceFile> = SEEDS
-        .files()
-        .filter_map(|file| {
-            let name = file.path().file_name()?;
-            let kind = source_kind(file.path())?;
-            let path = Path::new("seeds").join(name);
-            source_from_bytes(id_of(&path), path, true, file.contents().to_vec(), kind)
-                .ok()
-                .map(|read| read.file)
-        })
-        .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    let opts = LoadOptions::default();
+    scan(&[], true, &opts)
+        .candidates()
+        .filter_map(|c| read_candidate(c, &opts).ok().map(|read| read.file))
+        .collect()
 }
 
-fn skip(loaded: &mut Loaded, path: &Path, reason: impl Into<String>) {
-    loaded.skipped.push(Skipped {
+fn skip(part: &mut ScanPart, path: &Path, reason: impl Into<String>) {
+    part.skipped.push(Skipped {
         path: path.to_path_buf(),
         reason: reason.into(),
     });
 }
 
-fn load_root(root: &Path, opts: &LoadOptions, loaded: &mut Loaded) {
+fn scan_root(root: &Path, opts: &LoadOptions, loaded: &mut ScanPart) {
     match fs::metadata(root) {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             skip(
@@ -267,10 +425,13 @@ fn load_root(root: &Path, opts: &LoadOptions, loaded: &mut Loaded) {
         Err(err) => skip(loaded, root, format!("source folder cannot be read: {err}")),
         Ok(meta) if meta.is_dir() => walk_root(root, opts, loaded),
         Ok(meta) if meta.is_file() => match source_kind(root) {
-            Some(kind) => {
-                let outcome = read_path(root, kind, opts);
-                collect(vec![outcome], loaded);
-            }
+            Some(kind) => loaded.candidates.push(Candidate {
+                path: root.to_path_buf(),
+                stamp: Stamp::of(&meta),
+                embedded: false,
+                kind,
+                bytes: None,
+            }),
             None => skip(
                 loaded,
                 root,
@@ -282,13 +443,11 @@ fn load_root(root: &Path, opts: &LoadOptions, loaded: &mut Loaded) {
 }
 
 /// Walk one folder: respect ignore files and hidden files like ripgrep, even
-/// outside a git repository; follow links; report loops and I/O errors; read
-/// the source files in parallel but keep them in path order.
-fn walk_root(root: &Path, opts: &LoadOptions, loaded: &mut Loaded) {
-    let mut candidates: Vec<(PathBuf, SourceKind)> = Vec::new();
+/// outside a git repository; follow links; report loops and I/O errors; list
+/// the source files in path order with their stamps.
+fn walk_root(root: &Path, _opts: &LoadOptions, part: &mut ScanPart) {
     let mut seen_dirs: HashSet<PathBuf> = HashSet::new();
     let mut seen_files: HashSet<PathBuf> = HashSet::new();
-    let mut skipped_here = Loaded::default();
 
     let walker = WalkBuilder::new(root)
         .follow_links(true)
@@ -299,14 +458,13 @@ fn walk_root(root: &Path, opts: &LoadOptions, loaded: &mut Loaded) {
         let entry = match item {
             Ok(entry) => entry,
             Err(err) => {
-                report_walk_error(&err, root, &mut skipped_here);
+                report_walk_error(&err, root, part);
                 continue;
             }
         };
         if let Some(err) = entry.error() {
             // A .gitignore with a bad line: the rest of it still applies.
-            skipped_here
-                .warnings
+            part.warnings
                 .push(format!("{}: {}", entry.path().display(), err));
         }
         let path = entry.path();
@@ -317,7 +475,7 @@ fn walk_root(root: &Path, opts: &LoadOptions, loaded: &mut Loaded) {
             seen_dirs.insert(path.to_path_buf());
             if entry.depth() > 0 && source_kind(path).is_some() {
                 skip(
-                    &mut skipped_here,
+                    part,
                     path,
                     "cannot read: it is a folder, not a file (the files inside it are still read)",
                 );
@@ -326,30 +484,24 @@ fn walk_root(root: &Path, opts: &LoadOptions, loaded: &mut Loaded) {
         }
         seen_files.insert(path.to_path_buf());
         if let Some(kind) = source_kind(path) {
-            candidates.push((path.to_path_buf(), kind));
+            // A file whose metadata cannot be read gets an empty stamp: it is
+            // read (and its problem reported) like any changed file.
+            let stamp = entry.metadata().map(|m| Stamp::of(&m)).unwrap_or_default();
+            part.candidates.push(Candidate {
+                path: path.to_path_buf(),
+                stamp,
+                embedded: false,
+                kind,
+                bytes: None,
+            });
         }
     }
 
-    report_filtered(root, seen_dirs, &seen_files, &mut skipped_here);
-
-    let outcomes: Vec<Outcome> = candidates
-        .par_iter()
-        .map(|(path, kind)| read_path(path, *kind, opts))
-        .collect();
-    let mut here = Loaded::default();
-    collect(outcomes, &mut here);
-    here.skipped.append(&mut skipped_here.skipped);
-    here.warnings.append(&mut skipped_here.warnings);
-
-    here.files.sort_by(|a, b| a.path.cmp(&b.path));
-    here.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    loaded.files.append(&mut here.files);
-    loaded.skipped.append(&mut here.skipped);
-    loaded.warnings.append(&mut here.warnings);
+    report_filtered(root, seen_dirs, &seen_files, part);
 }
 
 /// Turn an error from the walker into a skipped entry naming its path.
-fn report_walk_error(err: &ignore::Error, root: &Path, loaded: &mut Loaded) {
+fn report_walk_error(err: &ignore::Error, root: &Path, loaded: &mut ScanPart) {
     match walk_error_parts(err) {
         (Some(path), reason) => {
             // A dangling link to an image is no more a source than the image.
@@ -420,7 +572,7 @@ fn report_filtered(
     root: &Path,
     seen_dirs: HashSet<PathBuf>,
     seen_files: &HashSet<PathBuf>,
-    loaded: &mut Loaded,
+    loaded: &mut ScanPart,
 ) {
     let seen_dirs = Arc::new(seen_dirs);
     let pruned: Arc<Mutex<Vec<PathBuf>>> = Arc::default();

@@ -1,0 +1,423 @@
+//! How Dossier's costs grow with the corpus: for corpora of 5 (the embedded
+//! seeds), 300, 10,000 and 100,000 articles, indexing cold and from cache
+//! (MB/s, articles/s, peak RSS), and, with that corpus loaded, a full check
+//! of a 30 KB article and of a 3 MB document, hover and quote look-up
+//! latencies (p50/p99).
+//!
+//! ```text
+//! bash benches/scale.sh                    # generates corpora, runs this
+//! cargo bench --bench scale -- 5 300      # sizes already generated
+//! ```
+//!
+//! Corpora are written by `examples/gen_corpus.rs` into
+//! `target/scale/corpus-N` (never committed); results go to
+//! `target/scale/growth.md`, `growth.csv` and `growth.svg`. Every corpus
+//! size is measured in fresh child processes so that peak RSS belongs to
+//! that size alone.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use dossier::analysis::backend::DossierBackend;
+use dossier::config::Settings;
+use dossier::corpus::source::{self, LoadOptions};
+use dossier::corpus::{Corpus, CorpusOptions};
+use dossier::server::Backend;
+use serde_json::{json, Value};
+
+const SAMPLE_DRAFT: &str = include_str!("../examples/draft.md");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scale_dir() -> PathBuf {
+    root().join("target/scale")
+}
+
+fn corpus_dir(n: usize) -> PathBuf {
+    if n == 5 {
+        root().join("seeds")
+    } else {
+        scale_dir().join(format!("corpus-{n}"))
+    }
+}
+
+fn options(dir: &Path, cache: &Path) -> CorpusOptions {
+    CorpusOptions {
+        folders: vec![dir.to_path_buf()],
+        include_embedded: false,
+        load: LoadOptions::default(),
+        cache: Some(cache.to_path_buf()),
+    }
+}
+
+/// Peak resident set of this process so far, in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        child(&args[1..]);
+        return;
+    }
+    let sizes: Vec<usize> = args
+        .iter()
+        .filter_map(|a| a.replace('_', "").parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![5, 300, 10_000, 100_000]
+    } else {
+        sizes
+    };
+    let exe = std::env::current_exe().expect("own path");
+    let mut rows = Vec::new();
+    for n in sizes {
+        let dir = corpus_dir(n);
+        if !dir.is_dir() {
+            eprintln!(
+                "scale: {} is missing; run `cargo run --release --example gen_corpus -- {n} {}` \
+                 (or bash benches/scale.sh)",
+                dir.display(),
+                dir.display()
+            );
+            continue;
+        }
+        let cache = scale_dir().join(format!("cache-{n}"));
+        let _ = std::fs::remove_dir_all(&cache);
+        let run = |mode: &str| -> Value {
+            let out = Command::new(&exe)
+                .args(["--child", mode])
+                .arg(&dir)
+                .arg(&cache)
+                .output()
+                .expect("run child");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            match stdout
+                .lines()
+                .rev()
+                .find_map(|l| serde_json::from_str(l).ok())
+            {
+                Some(v) => v,
+                None => {
+                    eprintln!(
+                        "scale: child {mode} for {n} failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    json!({})
+                }
+            }
+        };
+        eprintln!("scale: {n} articles: cold index…");
+        let cold = run("cold");
+        eprintln!("scale: {n} articles: from cache, then checks…");
+        let warm = run("warm");
+        let row = json!({ "articles": n, "cold": cold, "warm": warm });
+        eprintln!("{row}");
+        rows.push(row);
+    }
+    report(&rows);
+}
+
+/// One measurement in a fresh process; prints one JSON line.
+fn child(args: &[String]) {
+    let [mode, dir, cache] = args else {
+        panic!("usage: --child cold|warm DIR CACHE");
+    };
+    let dir = PathBuf::from(dir);
+    let cache = PathBuf::from(cache);
+    let bytes: u64 = source::scan(std::slice::from_ref(&dir), false, &LoadOptions::default())
+        .candidates()
+        .map(|c| c.stamp.size)
+        .sum();
+    let started = Instant::now();
+    let (corpus, cache_report) =
+        Corpus::load_with(&options(&dir, &cache), &|_, _| {}, &|| false).expect("load");
+    let load = started.elapsed().as_secs_f64();
+    let mut out = json!({
+        "seconds": load,
+        "bytes": bytes,
+        "documents": corpus.documents.len(),
+        "entities": corpus.entities.len(),
+        "quotes": corpus.quotes.len(),
+        "from_cache": cache_report.as_ref().is_some_and(|r| r.whole),
+        "peak_rss_mb": peak_rss_mb(),
+    });
+    if mode == "warm" {
+        measure_queries(&dir, &cache, corpus, &mut out);
+    }
+    println!("{out}");
+}
+
+fn measure_queries(dir: &Path, cache: &Path, corpus: Corpus, out: &mut Value) {
+    // Quote look-up: quotes of the corpus as written, and a misquote.
+    let sample: Vec<&str> = corpus
+        .quotes
+        .iter()
+        .map(|q| q.text.as_str())
+        .filter(|t| t.split_whitespace().count() >= 5)
+        .step_by((corpus.quotes.len() / 200).max(1))
+        .take(200)
+        .collect();
+    let exact = percentiles(&mut timed(&sample, |q| {
+        corpus.quote_index.find(&corpus.documents, q).len()
+    }));
+    let misquotes: Vec<String> = sample
+        .iter()
+        .map(|q| {
+            let mut words: Vec<&str> = q.split_whitespace().collect();
+            let mid = words.len() / 2;
+            words[mid] = "entirely";
+            words.join(" ")
+        })
+        .collect();
+    let near = percentiles(&mut timed(&misquotes, |q| {
+        corpus.quote_index.find_near(&corpus.documents, q).is_some() as usize
+    }));
+    drop(corpus);
+
+    // The server's backend over the same (cached) corpus.
+    let backend = DossierBackend::new().with_cache(Some(cache.to_path_buf()));
+    let settings = Settings {
+        corpus: vec![dir.to_path_buf()],
+        include_default_corpus: false,
+        ..Settings::default()
+    };
+    backend.configure(&settings);
+    backend.build(&settings, &|_, _| {});
+    let articles = news_articles();
+    let article = draft_of_size(&articles, 30 * 1024);
+    let document = draft_of_size(&articles, 3 * 1024 * 1024);
+    // Every check reads a new version of the text (as after a keystroke).
+    let check = |text: &str, runs: usize| {
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|i| {
+                let edited = format!("{text}\n\nEdit {i}.\n");
+                let t = Instant::now();
+                std::hint::black_box(backend.check(&edited, "markdown"));
+                t.elapsed()
+            })
+            .collect();
+        percentiles(&mut times)
+    };
+    let check_30k = check(&article, 30);
+    let check_3m = check(&document, 5);
+    // Hover on names of the draft, the draft already read (cursor moves).
+    let served = backend.corpus();
+    let offsets: Vec<usize> = served
+        .names
+        .find(&article)
+        .iter()
+        .map(|h| (h.range.start + h.range.end) / 2)
+        .take(200)
+        .collect();
+    drop(served);
+    backend.hover(&article, 0);
+    let hover = percentiles(&mut timed(&offsets, |&o| {
+        backend.hover(&article, o).is_some() as usize
+    }));
+    out["quote_exact"] = exact;
+    out["quote_near"] = near;
+    out["check_30k"] = check_30k;
+    out["check_3m"] = check_3m;
+    out["hover"] = hover;
+    out["hover_positions"] = json!(offsets.len());
+    out["peak_rss_mb_after_queries"] = json!(peak_rss_mb());
+}
+
+fn timed<T>(items: &[T], f: impl Fn(&T) -> usize) -> Vec<Duration> {
+    items
+        .iter()
+        .map(|item| {
+            let t = Instant::now();
+            std::hint::black_box(f(item));
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn percentiles(times: &mut [Duration]) -> Value {
+    if times.is_empty() {
+        return json!(null);
+    }
+    times.sort();
+    let at = |p: f64| {
+        let i = ((times.len() as f64 - 1.0) * p).round() as usize;
+        times[i].as_secs_f64() * 1e3
+    };
+    json!({ "p50_ms": at(0.5), "p99_ms": at(0.99), "max_ms": at(1.0), "n": times.len() })
+}
+
+/// News text to pad drafts with: Wikinews when `../shared` is beside the
+/// checkout, else the seeds.
+fn news_articles() -> Vec<String> {
+    let wikinews = root().join("../shared/corpora/wikinews");
+    let loaded = if wikinews.is_dir() {
+        source::load(&[wikinews], false, &LoadOptions::default())
+    } else {
+        source::load(&[], true, &LoadOptions::default())
+    };
+    loaded.files.into_iter().map(|f| f.text).collect()
+}
+
+fn draft_of_size(articles: &[String], size: usize) -> String {
+    let mut text = String::from(SAMPLE_DRAFT);
+    for article in articles.iter().cycle() {
+        if text.len() >= size || article.is_empty() {
+            break;
+        }
+        text.push_str("\n\n");
+        text.push_str(article);
+    }
+    text
+}
+
+fn report(rows: &[Value]) {
+    let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    let mut md = String::from(
+        "| articles | MB | cold index s | cold MB/s | cold articles/s | cold peak RSS MB | cached load s | cached peak RSS MB | check 30 KB p50 ms | check 3 MB p50 ms | hover p50 / p99 ms | quote exact p50 / p99 ms | quote near p50 / p99 ms | RSS after queries MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let mut csv = String::from("articles,mb,cold_s,cold_mb_s,cold_articles_s,cold_rss_mb,cached_s,cached_rss_mb,check30k_p50_ms,check3m_p50_ms,hover_p50_ms,hover_p99_ms,quote_p50_ms,quote_p99_ms,near_p50_ms,near_p99_ms,rss_after_mb\n");
+    for r in rows {
+        let (c, w) = (&r["cold"], &r["warm"]);
+        let mb = f(&c["bytes"]) / 1e6;
+        let cold_s = f(&c["seconds"]);
+        let docs = f(&c["documents"]);
+        let cells = [
+            f(&r["articles"]),
+            mb,
+            cold_s,
+            mb / cold_s,
+            docs / cold_s,
+            f(&c["peak_rss_mb"]),
+            f(&w["seconds"]),
+            f(&w["peak_rss_mb"]),
+            f(&w["check_30k"]["p50_ms"]),
+            f(&w["check_3m"]["p50_ms"]),
+            f(&w["hover"]["p50_ms"]),
+            f(&w["hover"]["p99_ms"]),
+            f(&w["quote_exact"]["p50_ms"]),
+            f(&w["quote_exact"]["p99_ms"]),
+            f(&w["quote_near"]["p50_ms"]),
+            f(&w["quote_near"]["p99_ms"]),
+            f(&w["peak_rss_mb_after_queries"]),
+        ];
+        let _ = writeln!(
+            md,
+            "| {:.0} | {:.1} | {:.2} | {:.1} | {:.0} | {:.0} | {:.3} | {:.0} | {:.2} | {:.0} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} / {:.3} | {:.0} |",
+            cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7],
+            cells[8], cells[9], cells[10], cells[11], cells[12], cells[13], cells[14], cells[15], cells[16]
+        );
+        let line: Vec<String> = cells.iter().map(|x| format!("{x:.4}")).collect();
+        let _ = writeln!(csv, "{}", line.join(","));
+    }
+    println!("\n{md}");
+    let dir = scale_dir();
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("growth.md"), &md);
+    let _ = std::fs::write(dir.join("growth.csv"), &csv);
+    let _ = std::fs::write(dir.join("growth.svg"), plot(rows));
+    eprintln!("scale: wrote {}/growth.{{md,csv,svg}}", dir.display());
+}
+
+/// A plotted cost: its name, colour, and how to read it from a row.
+type Series = (&'static str, &'static str, fn(&Value) -> f64);
+
+/// Each cost divided by its value at the smallest corpus, against corpus
+/// size, on log–log axes: a line no steeper than the diagonal is linear.
+fn plot(rows: &[Value]) -> String {
+    let series: [Series; 5] = [
+        ("cold index s", "#1f77b4", |r| {
+            r["cold"]["seconds"].as_f64().unwrap_or(0.0)
+        }),
+        ("cached load s", "#ff7f0e", |r| {
+            r["warm"]["seconds"].as_f64().unwrap_or(0.0)
+        }),
+        ("cached peak RSS", "#2ca02c", |r| {
+            r["warm"]["peak_rss_mb"].as_f64().unwrap_or(0.0)
+        }),
+        ("check 30 KB p50", "#d62728", |r| {
+            r["warm"]["check_30k"]["p50_ms"].as_f64().unwrap_or(0.0)
+        }),
+        ("hover p99", "#9467bd", |r| {
+            r["warm"]["hover"]["p99_ms"].as_f64().unwrap_or(0.0)
+        }),
+    ];
+    let (w, h, m) = (640.0, 420.0, 60.0);
+    let xs: Vec<f64> = rows
+        .iter()
+        .map(|r| r["articles"].as_f64().unwrap_or(1.0).log10())
+        .collect();
+    let (x0, x1) = (0.0, xs.iter().cloned().fold(1.0, f64::max));
+    let (y0, y1) = (-1.0, 5.0);
+    let px = |x: f64| m + (x - x0) / (x1 - x0) * (w - 2.0 * m);
+    let py = |y: f64| h - m - (y.clamp(y0, y1) - y0) / (y1 - y0) * (h - 2.0 * m);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{m}\" y=\"24\">Cost relative to the smallest corpus (log–log); dashed: linear growth</text>\n"
+    );
+    let _ = writeln!(
+        svg,
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/>",
+        px(x0), py(y0), px(x1), py(y0), px(x0), py(y0), px(x0), py(y1)
+    );
+    for r in rows {
+        let n = r["articles"].as_f64().unwrap_or(1.0);
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{n}</text>",
+            px(n.log10()),
+            py(y0) + 16.0
+        );
+    }
+    for k in -1..=5 {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">×10^{k}</text>",
+            px(x0) - 6.0,
+            py(k as f64) + 4.0
+        );
+    }
+    if let Some(&first) = xs.first() {
+        let _ = writeln!(
+            svg,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"gray\" stroke-dasharray=\"4 4\"/>",
+            px(first), py(0.0), px(x1), py(x1 - first)
+        );
+    }
+    for (i, (name, color, get)) in series.iter().enumerate() {
+        let base = rows.first().map(get).unwrap_or(0.0);
+        if base <= 0.0 {
+            continue;
+        }
+        let points: Vec<String> = rows
+            .iter()
+            .zip(&xs)
+            .filter(|(r, _)| get(r) > 0.0)
+            .map(|(r, &x)| format!("{:.1},{:.1}", px(x), py((get(r) / base).log10())))
+            .collect();
+        let _ = writeln!(
+            svg,
+            "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
+            points.join(" ")
+        );
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" fill=\"{color}\">{name}</text>",
+            w - m - 110.0,
+            m + 16.0 * i as f64
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}

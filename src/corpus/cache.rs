@@ -1,0 +1,562 @@
+//! The persistent index: a corpus's knowledge base and look-up structures
+//! saved in a cache folder, so that a restart over unchanged sources is a
+//! file read, and a restart after edits reads only the articles that changed.
+//!
+//! Two files per corpus, each a postcard (serde) encoding written atomically
+//! (a temporary file in the same folder, then a rename):
+//! - `corpus.bin` — what the server serves: documents, entities, quotes,
+//!   quote and passage indexes, and the manifest (every source's path,
+//!   size, modification time and content hash, and what reading it gave).
+//! - `articles.bin` — per article, the names and quotations the reading
+//!   stages found: what merging needs to rebuild the corpus without reading
+//!   unchanged articles again. Only loaded when something changed.
+//!
+//! A start first walks the folders without reading files. When every path
+//! and stamp matches the manifest, `corpus.bin` is the corpus. Otherwise a
+//! changed stamp sends the file to be read and hashed: the same content (a
+//! `touch`, a checkout) reuses the cached article; new content is read like
+//! a cold build. Merging then runs over all articles, and both files are
+//! written again. A cache that cannot be read (missing, from another
+//! version, truncated, corrupt) is a cold build; one that cannot be written
+//! is a warning: the corpus still loads.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{Document, Entity, Quote, Skipped};
+use super::passages::PassageIndex;
+use super::quote_match::QuoteIndex;
+use super::source::{self, Candidate, Problem, Stamp};
+use super::{read_guarded, ArticleParts, Corpus, CorpusOptions, ReadDocument};
+
+/// Bump when anything serialized here, or what reading produces, changes.
+const FORMAT: u32 = 1;
+
+/// What a cache must have been written by: this version of Dossier, and
+/// this very build (a rebuilt binary may read articles differently).
+fn build_id() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| fs::metadata(p).ok())
+        .map(|m| Stamp::of_metadata(&m))
+        .unwrap_or_default();
+    format!(
+        "{} {FORMAT} {}:{}",
+        env!("CARGO_PKG_VERSION"),
+        exe.size,
+        exe.mtime_ns
+    )
+}
+
+/// Where caches live when the user names no folder: `$XDG_CACHE_HOME/dossier`
+/// (or the platform's cache folder).
+pub fn default_dir() -> Option<PathBuf> {
+    dirs::cache_dir().map(|d| d.join("dossier"))
+}
+
+/// How a load went, for logs and benchmarks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheReport {
+    /// The cache folder of this corpus.
+    pub dir: PathBuf,
+    /// The whole corpus came from the cache: no source was read.
+    pub whole: bool,
+    /// Articles reused from the cache / read (new or changed).
+    pub reused: usize,
+    pub read: usize,
+    /// Articles that left the corpus since the cache was written.
+    pub removed: usize,
+    /// Why the cache could not be used or written, if it could not.
+    pub problem: Option<String>,
+}
+
+/// One source as the manifest remembers it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    path: PathBuf,
+    stamp: Stamp,
+    hash: u64,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Outcome {
+    /// Read well: index into the snapshot's documents, and the warning
+    /// reading gave (lossy decoding).
+    Document(usize, Option<String>),
+    /// Refused when read (binary, empty, too large…).
+    Skipped(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Snapshot {
+    format: u32,
+    version: String,
+    manifest: Vec<Entry>,
+    documents: Vec<Document>,
+    entities: Vec<Entity>,
+    quotes: Vec<Quote>,
+    quote_index: QuoteIndex,
+    passages: PassageIndex,
+    name_ranking: Vec<usize>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Articles {
+    format: u32,
+    version: String,
+    /// `parts[d]` belongs to the snapshot's `documents[d]`.
+    parts: Vec<ArticleParts>,
+}
+
+/// The folder of one corpus's cache inside `root`: named by a hash of what
+/// makes up the corpus (folders, embedded corpus, size limit).
+pub fn corpus_dir(root: &Path, options: &CorpusOptions) -> PathBuf {
+    let mut key = Vec::new();
+    for folder in &options.folders {
+        let folder = fs::canonicalize(folder).unwrap_or_else(|_| folder.clone());
+        key.extend_from_slice(folder.as_os_str().as_encoded_bytes());
+        key.push(0);
+    }
+    key.push(options.include_embedded as u8);
+    key.extend_from_slice(&options.load.max_file_size.to_le_bytes());
+    root.join(format!(
+        "corpus-{:016x}",
+        twox_hash::XxHash3_64::oneshot(&key)
+    ))
+}
+
+fn content_hash(text: &str) -> u64 {
+    twox_hash::XxHash3_64::oneshot(text.as_bytes())
+}
+
+/// Load the corpus, from the cache in `root` where the sources allow.
+/// `progress(done, total)` counts articles; `cancelled()` is polled and,
+/// when true, the load stops early and returns `None` (nothing is written).
+pub fn load(
+    options: &CorpusOptions,
+    root: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<(Corpus, CacheReport)> {
+    let dir = corpus_dir(root, options);
+    let mut report = CacheReport {
+        dir: dir.clone(),
+        ..CacheReport::default()
+    };
+    let mut clock = super::StageClock::new();
+    let build = build_id();
+    let scan = source::scan(&options.folders, options.include_embedded, &options.load);
+    let candidates: Vec<&Candidate> = scan.candidates().collect();
+    let mut walk_skipped: Vec<Skipped> = Vec::new();
+    let mut walk_warnings: Vec<String> = Vec::new();
+    for part in &scan.parts {
+        walk_skipped.extend(part.skipped.iter().cloned());
+        walk_warnings.extend(part.warnings.iter().cloned());
+    }
+
+    clock.stage("scan sources");
+    let snapshot = match read_file::<Snapshot>(&dir.join("corpus.bin")) {
+        Ok(s) if s.format == FORMAT && s.version == build => Some(s),
+        Ok(_) => {
+            report.problem = Some("cache from another version of Dossier; rebuilding".into());
+            None
+        }
+        Err(e) => {
+            if dir.join("corpus.bin").exists() {
+                report.problem = Some(format!("cache unreadable ({e}); rebuilding"));
+            }
+            None
+        }
+    };
+
+    clock.stage("read cache");
+    // Everything as it was: the snapshot is the corpus.
+    if let Some(snap) = &snapshot {
+        let same = snap.manifest.len() == candidates.len()
+            && snap
+                .manifest
+                .iter()
+                .zip(&candidates)
+                .all(|(e, c)| trusted(e, c));
+        if same {
+            let snap = snapshot.expect("checked above");
+            let total = snap.manifest.len();
+            progress(total, total);
+            report.whole = true;
+            report.reused = snap.documents.len();
+            let mut skipped = Vec::new();
+            let mut warnings = Vec::new();
+            collect_outcomes(&snap.manifest, &mut skipped, &mut warnings);
+            skipped.extend(walk_skipped);
+            warnings.extend(walk_warnings);
+            let corpus = Corpus::from_parts(
+                snap.documents,
+                snap.entities,
+                snap.quotes,
+                skipped,
+                warnings,
+                snap.quote_index,
+                snap.passages,
+                snap.name_ranking,
+            );
+            record_problems(&corpus.skipped, &[]);
+            clock.stage("name automaton");
+            return Some((corpus, report));
+        }
+    }
+
+    // Something changed: reuse what still holds, read the rest.
+    let (mut old_docs, mut old_parts, old_manifest) = match snapshot {
+        Some(snap) => {
+            let parts = read_file::<Articles>(&dir.join("articles.bin"))
+                .ok()
+                .filter(|a| {
+                    a.format == FORMAT
+                        && a.version == build
+                        && a.parts.len() == snap.documents.len()
+                });
+            match parts {
+                Some(a) => (
+                    snap.documents.into_iter().map(Some).collect(),
+                    a.parts.into_iter().map(Some).collect(),
+                    snap.manifest,
+                ),
+                None => (Vec::new(), Vec::new(), Vec::new()),
+            }
+        }
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
+    let old_by_path: HashMap<&Path, &Entry> =
+        old_manifest.iter().map(|e| (e.path.as_path(), e)).collect();
+
+    enum Got {
+        /// The cached article (by its old document index), with a new stamp.
+        Cached(usize, Stamp, Option<String>),
+        Read(Box<ReadDocument>, u64, Option<String>),
+        Refused(Skipped, u64),
+    }
+    let total = candidates.len();
+    let done = AtomicUsize::new(0);
+    let got: Vec<Option<Got>> = candidates
+        .par_iter()
+        .map(|c| {
+            if cancelled() {
+                return None;
+            }
+            let old = old_by_path.get(c.path.as_path()).copied();
+            let got = match old {
+                Some(e) if trusted(e, c) => match &e.outcome {
+                    Outcome::Document(d, w) => Got::Cached(*d, c.stamp, w.clone()),
+                    Outcome::Skipped(reason) => Got::Refused(
+                        Skipped {
+                            path: c.path.clone(),
+                            reason: reason.clone(),
+                        },
+                        e.hash,
+                    ),
+                },
+                _ => match source::read(c, &options.load) {
+                    Ok((file, warning)) => {
+                        let hash = content_hash(&file.text);
+                        match old.map(|e| (e.hash, &e.outcome)) {
+                            Some((h, Outcome::Document(d, _))) if h == hash => {
+                                Got::Cached(*d, c.stamp, warning)
+                            }
+                            _ => match read_guarded(file) {
+                                Ok(read) => Got::Read(Box::new(read), hash, warning),
+                                Err(skipped) => Got::Refused(skipped, hash),
+                            },
+                        }
+                    }
+                    Err(skipped) => Got::Refused(skipped, 0),
+                },
+            };
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            Some(got)
+        })
+        .collect();
+    if cancelled() || got.iter().any(Option::is_none) {
+        return None;
+    }
+
+    let remembering = source::remembering();
+    let mut manifest = Vec::with_capacity(total);
+    let mut documents = Vec::with_capacity(total);
+    let mut parts = Vec::with_capacity(total);
+    let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
+    let mut kept = Vec::new();
+    let mut reused_old = vec![false; old_docs.len()];
+    for (c, got) in candidates.iter().zip(got.into_iter().flatten()) {
+        let take_old =
+            |d: usize, docs: &mut Vec<Option<Document>>, ps: &mut Vec<Option<ArticleParts>>| {
+                Some((docs.get_mut(d)?.take()?, ps.get_mut(d)?.take()?))
+            };
+        match got {
+            Got::Cached(d, stamp, warning) => {
+                let hash = old_by_path.get(c.path.as_path()).map_or(0, |e| e.hash);
+                if let Some((doc, p)) = take_old(d, &mut old_docs, &mut old_parts) {
+                    reused_old[d] = true;
+                    report.reused += 1;
+                    warnings.extend(warning.clone());
+                    manifest.push(Entry {
+                        path: c.path.clone(),
+                        stamp,
+                        hash,
+                        outcome: Outcome::Document(documents.len(), warning),
+                    });
+                    documents.push(doc);
+                    parts.push(p);
+                }
+            }
+            Got::Read(read, hash, warning) => {
+                report.read += 1;
+                warnings.extend(warning.clone());
+                manifest.push(Entry {
+                    path: c.path.clone(),
+                    stamp: c.stamp,
+                    hash,
+                    outcome: Outcome::Document(documents.len(), warning),
+                });
+                documents.push(read.doc);
+                parts.push(read.parts);
+            }
+            Got::Refused(s, hash) => {
+                // A source that stops reading keeps its last good version
+                // in a server (see `source::remember_loads`).
+                let last_good = old_by_path
+                    .get(c.path.as_path())
+                    .and_then(|e| match e.outcome {
+                        Outcome::Document(d, _)
+                            if remembering && source::is_problem(&s) && !is_gone(&s) =>
+                        {
+                            Some(d)
+                        }
+                        _ => None,
+                    });
+                if let Some((doc, p)) = last_good.and_then(|d| {
+                    let r = take_old(d, &mut old_docs, &mut old_parts);
+                    if r.is_some() {
+                        reused_old[d] = true;
+                    }
+                    r
+                }) {
+                    let e = old_by_path[c.path.as_path()];
+                    warnings.push(format!(
+                        "{}: using the last version that read well",
+                        c.path.display()
+                    ));
+                    kept.push(Problem {
+                        path: s.path.clone(),
+                        reason: s.reason.clone(),
+                        kept: true,
+                    });
+                    // Keep the old stamp: the file is read again next time.
+                    manifest.push(Entry {
+                        path: c.path.clone(),
+                        stamp: Stamp::default(),
+                        hash: e.hash,
+                        outcome: Outcome::Document(documents.len(), None),
+                    });
+                    documents.push(doc);
+                    parts.push(p);
+                } else {
+                    manifest.push(Entry {
+                        path: c.path.clone(),
+                        stamp: c.stamp,
+                        hash,
+                        outcome: Outcome::Skipped(s.reason.clone()),
+                    });
+                    skipped.push(s);
+                }
+            }
+        }
+    }
+    // A folder that stops reading (turned into a link loop, made
+    // unreadable) keeps the last good version of the files under it.
+    if remembering {
+        let present: std::collections::HashSet<&Path> =
+            candidates.iter().map(|c| c.path.as_path()).collect();
+        for s in walk_skipped
+            .iter()
+            .filter(|s| source::is_problem(s) && !is_gone(s))
+        {
+            let mut any = false;
+            for e in &old_manifest {
+                let Outcome::Document(d, _) = e.outcome else {
+                    continue;
+                };
+                if !e.path.starts_with(&s.path) || present.contains(e.path.as_path()) {
+                    continue;
+                }
+                if let Some((doc, p)) = take_old(d, &mut old_docs, &mut old_parts) {
+                    reused_old[d] = true;
+                    any = true;
+                    warnings.push(format!(
+                        "{}: using the last version that read well",
+                        e.path.display()
+                    ));
+                    manifest.push(Entry {
+                        path: e.path.clone(),
+                        stamp: Stamp::default(),
+                        hash: e.hash,
+                        outcome: Outcome::Document(documents.len(), None),
+                    });
+                    documents.push(doc);
+                    parts.push(p);
+                }
+            }
+            kept.push(Problem {
+                path: s.path.clone(),
+                reason: s.reason.clone(),
+                kept: any,
+            });
+        }
+    }
+    report.removed = old_manifest
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Document(d, _) if !reused_old.get(d).copied().unwrap_or(true)))
+        .count();
+    drop(old_by_path);
+
+    let mut id_warnings = Vec::new();
+    let mut ids: Vec<(&Path, &mut String)> = documents
+        .iter_mut()
+        .map(|d| (d.path.as_path(), &mut d.id))
+        .collect();
+    source::unique_ids(&mut ids, &mut id_warnings);
+    drop(ids);
+    warnings.extend(id_warnings);
+    skipped.extend(walk_skipped);
+    warnings.extend(walk_warnings);
+
+    let corpus = Corpus::assemble(documents, &parts, skipped, warnings);
+    record_problems(&corpus.skipped, &kept);
+    clock = super::StageClock::new();
+    if let Err(e) = save(&dir, &build, &manifest, &corpus, parts) {
+        report.problem = Some(format!("cannot write the cache in {}: {e}", dir.display()));
+    }
+    clock.stage("write cache");
+    Some((corpus, report))
+}
+
+/// The manifest's entry still describes the file: same path, size and time
+/// (a file whose time is unknown is always read again).
+fn trusted(e: &Entry, c: &Candidate) -> bool {
+    e.path == c.path && e.stamp == c.stamp && c.stamp.mtime_ns != 0
+}
+
+/// Move a cached article out of the old snapshot (once).
+fn take_old(
+    d: usize,
+    docs: &mut [Option<Document>],
+    parts: &mut [Option<ArticleParts>],
+) -> Option<(Document, ArticleParts)> {
+    Some((docs.get_mut(d)?.take()?, parts.get_mut(d)?.take()?))
+}
+
+fn is_gone(s: &Skipped) -> bool {
+    s.reason.contains("does not exist") || s.reason.contains("No such file")
+}
+
+fn record_problems(skipped: &[Skipped], kept: &[Problem]) {
+    if !source::remembering() {
+        return;
+    }
+    let mut problems: Vec<Problem> = skipped
+        .iter()
+        .filter(|s| source::is_problem(s))
+        .map(|s| Problem {
+            path: s.path.clone(),
+            reason: s.reason.clone(),
+            kept: kept.iter().any(|k| k.path == s.path && k.kept),
+        })
+        .collect();
+    for k in kept {
+        if !problems.iter().any(|p| p.path == k.path) {
+            problems.push(k.clone());
+        }
+    }
+    source::record_problems(problems);
+}
+
+fn collect_outcomes(manifest: &[Entry], skipped: &mut Vec<Skipped>, warnings: &mut Vec<String>) {
+    for e in manifest {
+        match &e.outcome {
+            Outcome::Document(_, w) => warnings.extend(w.clone()),
+            Outcome::Skipped(reason) => skipped.push(Skipped {
+                path: e.path.clone(),
+                reason: reason.clone(),
+            }),
+        }
+    }
+}
+
+fn save(
+    dir: &Path,
+    build: &str,
+    manifest: &[Entry],
+    corpus: &Corpus,
+    parts: Vec<ArticleParts>,
+) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    #[derive(Serialize)]
+    struct SnapshotRef<'a> {
+        format: u32,
+        version: &'a str,
+        manifest: &'a [Entry],
+        documents: &'a [Document],
+        entities: &'a [Entity],
+        quotes: &'a [Quote],
+        quote_index: &'a QuoteIndex,
+        passages: &'a PassageIndex,
+        name_ranking: &'a [usize],
+    }
+    let snapshot = SnapshotRef {
+        format: FORMAT,
+        version: build,
+        manifest,
+        documents: &corpus.documents,
+        entities: &corpus.entities,
+        quotes: &corpus.quotes,
+        quote_index: &corpus.quote_index,
+        passages: &corpus.passages,
+        name_ranking: &corpus.name_ranking,
+    };
+    let articles = Articles {
+        format: FORMAT,
+        version: build.to_string(),
+        parts,
+    };
+    // Articles first: a snapshot is only trusted with its articles beside it
+    // (their count must match), so a crash between the two writes costs a
+    // rebuild, never a wrong corpus.
+    write_atomic(dir, "articles.bin", &articles)?;
+    write_atomic(dir, "corpus.bin", &snapshot)
+}
+
+fn write_atomic<T: Serialize>(dir: &Path, name: &str, value: &T) -> std::io::Result<()> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .tempfile_in(dir)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        postcard::to_io(value, &mut w).map_err(std::io::Error::other)?;
+        w.flush()?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn read_file<T: for<'de> Deserialize<'de>>(path: &Path) -> std::io::Result<T> {
+    let bytes = fs::read(path)?;
+    postcard::from_bytes(&bytes).map_err(std::io::Error::other)
+}

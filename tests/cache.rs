@@ -1,0 +1,184 @@
+//! The persistent index: a restart over unchanged sources reads no source,
+//! a touched file is hashed and reused, a changed one is read again, added
+//! and removed files come and go, and a broken or unwritable cache costs a
+//! rebuild or a warning, never the corpus.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use dossier::corpus::cache::CacheReport;
+use dossier::corpus::{Corpus, CorpusOptions};
+
+fn harbour_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/harbour");
+    for entry in fs::read_dir(from).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    dir
+}
+
+fn options(sources: &Path, cache: &Path) -> CorpusOptions {
+    CorpusOptions {
+        folders: vec![sources.to_path_buf()],
+        include_embedded: false,
+        cache: Some(cache.to_path_buf()),
+        ..Default::default()
+    }
+}
+
+fn load(sources: &Path, cache: &Path) -> (Corpus, CacheReport) {
+    let (corpus, report) =
+        Corpus::load_with(&options(sources, cache), &|_, _| {}, &|| false).expect("not cancelled");
+    (corpus, report.expect("the cache was used"))
+}
+
+/// The corpus as the user sees it, without file system paths.
+fn view(corpus: &Corpus) -> String {
+    corpus.to_json().to_string()
+}
+
+fn uncached(sources: &Path) -> String {
+    view(&Corpus::load(&CorpusOptions {
+        folders: vec![sources.to_path_buf()],
+        include_embedded: false,
+        ..Default::default()
+    }))
+}
+
+/// Move a file's modification time without changing its content.
+fn touch(path: &Path) {
+    let file = fs::File::options().write(true).open(path).expect("open");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    file.set_modified(later).expect("set mtime");
+}
+
+#[test]
+fn unchanged_sources_come_whole_from_the_cache_and_equal_a_fresh_build() {
+    let sources = harbour_copy();
+    let cache = tempfile::tempdir().expect("cache");
+    let (cold, report) = load(sources.path(), cache.path());
+    assert!(!report.whole);
+    assert_eq!((report.read, report.reused), (3, 0), "{report:?}");
+    assert!(report.problem.is_none(), "{report:?}");
+    assert_eq!(view(&cold), uncached(sources.path()));
+
+    let (warm, report) = load(sources.path(), cache.path());
+    assert!(report.whole, "{report:?}");
+    assert_eq!((report.read, report.reused), (0, 3));
+    assert_eq!(view(&warm), view(&cold));
+    // The look-ups work on a cached corpus: names, quotes, passages.
+    let ministry = warm.find_entity("MSA").expect("acronym alias");
+    assert_eq!(cold.entities[ministry].name, warm.entities[ministry].name);
+    let quote = &cold.quotes[0].text;
+    let texts: Vec<&str> = warm.documents.iter().map(|d| d.text.as_str()).collect();
+    assert!(!warm.quote_index.find(&texts, quote).is_empty(), "{quote}");
+    assert_eq!(
+        warm.names.find(&cold.documents[0].text),
+        cold.names.find(&cold.documents[0].text)
+    );
+}
+
+#[test]
+fn a_touched_file_is_hashed_and_reused_a_changed_one_is_read_again() {
+    let sources = harbour_copy();
+    let cache = tempfile::tempdir().expect("cache");
+    load(sources.path(), cache.path());
+    let mut files: Vec<PathBuf> = fs::read_dir(sources.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+
+    touch(&files[0]);
+    let (corpus, report) = load(sources.path(), cache.path());
+    assert!(!report.whole);
+    assert_eq!((report.read, report.reused), (0, 3), "{report:?}");
+    assert_eq!(view(&corpus), uncached(sources.path()));
+
+    // New words in one article: that article alone is read.
+    let text = fs::read_to_string(&files[1]).expect("read");
+    fs::write(
+        &files[1],
+        format!("{text}\n\nInspector Józef Wiśniewski said: “We found nothing 🙂.”\n"),
+    )
+    .expect("write");
+    let (corpus, report) = load(sources.path(), cache.path());
+    assert_eq!((report.read, report.reused), (1, 2), "{report:?}");
+    assert!(corpus.find_entity("Józef Wiśniewski").is_some());
+    assert_eq!(view(&corpus), uncached(sources.path()));
+}
+
+#[test]
+fn added_and_removed_articles_come_and_go() {
+    let sources = harbour_copy();
+    let cache = tempfile::tempdir().expect("cache");
+    load(sources.path(), cache.path());
+    let added = sources.path().join("zz-late.md");
+    fs::write(
+        &added,
+        "Late news\r\n\r\nCaptain Ólafur Ragnarsson said: “The nets came up empty.”\r\n",
+    )
+    .expect("write");
+    let (corpus, report) = load(sources.path(), cache.path());
+    assert_eq!((report.read, report.reused, report.removed), (1, 3, 0));
+    assert!(corpus.find_entity("Ólafur Ragnarsson").is_some());
+
+    fs::remove_file(&added).expect("rm");
+    let (corpus, report) = load(sources.path(), cache.path());
+    assert_eq!((report.read, report.reused, report.removed), (0, 3, 1));
+    assert!(corpus.find_entity("Ólafur Ragnarsson").is_none());
+    assert_eq!(view(&corpus), uncached(sources.path()));
+}
+
+#[test]
+fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
+    let sources = harbour_copy();
+    let cache = tempfile::tempdir().expect("cache");
+    let (_, report) = load(sources.path(), cache.path());
+    // Writes are atomic: no temporary file is left beside the cache.
+    let names: Vec<String> = fs::read_dir(&report.dir)
+        .expect("cache dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+
+    let snapshot = report.dir.join("corpus.bin");
+    let bytes = fs::read(&snapshot).expect("snapshot");
+    fs::write(&snapshot, &bytes[..bytes.len() / 2]).expect("truncate");
+    let (corpus, report) = load(sources.path(), cache.path());
+    assert!(!report.whole);
+    assert!(
+        report
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("unreadable")),
+        "{report:?}"
+    );
+    assert_eq!(view(&corpus), uncached(sources.path()));
+    // …and the rebuild wrote a good cache again.
+    assert!(load(sources.path(), cache.path()).1.whole);
+
+    // The cache folder cannot be created: a file stands where it should be.
+    let blocked = tempfile::tempdir().expect("blocked");
+    fs::write(blocked.path().join("x"), "").expect("file");
+    let (corpus, report) = load(sources.path(), &blocked.path().join("x"));
+    assert!(
+        report
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("cannot write")),
+        "{report:?}"
+    );
+    assert_eq!(view(&corpus), uncached(sources.path()));
+}
+
+#[test]
+fn a_cancelled_load_returns_nothing_and_writes_nothing() {
+    let sources = harbour_copy();
+    let cache = tempfile::tempdir().expect("cache");
+    let out = Corpus::load_with(&options(sources.path(), cache.path()), &|_, _| {}, &|| true);
+    assert!(out.is_none());
+    assert_eq!(fs::read_dir(cache.path()).expect("dir").count(), 0);
+}
