@@ -211,8 +211,8 @@ fn measure_queries(dir: &Path, cache: &Path, corpus: Corpus, out: &mut Value) {
             .collect();
         percentiles(&mut times)
     };
-    let check_30k = check(&article, 30);
-    let check_3m = check(&document, 5);
+    let check_30k = check(&article, 20);
+    let check_3m = check(&document, 3);
     // Hover on names of the draft, the draft already read (cursor moves).
     let served = backend.corpus();
     let offsets: Vec<usize> = served

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const WIKINEWS: &str = "/work/shared/corpora/wikinews";
+const WIKINEWS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/wikinews");
 /// Typed at the end of a paragraph, cycled: spaces, accents, punctuation.
 const TYPED: &str = " and Zoë Dupré said the café would reopen, officials confirmed.";
 const EDIT_TIMEOUT: Duration = Duration::from_secs(10);

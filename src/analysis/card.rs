@@ -311,9 +311,12 @@ fn contains_word(hay: &str, needle: &str) -> bool {
 fn described_person_around(text: &str, name: std::ops::Range<usize>) -> Option<String> {
     // Back to an article within eight words, on the same clause.
     let before = &text[..name.start];
+    // Past the mark, whatever its width (a curly quote is three bytes).
     let clause_start = before
         .rfind([',', '.', ';', ':', '“', '”', '"', '\n'])
-        .map_or(0, |i| i + 1);
+        .map_or(0, |i| {
+            i + before[i..].chars().next().map_or(1, char::len_utf8)
+        });
     let window = &text[clause_start..name.start];
     let words: Vec<&str> = window.split_whitespace().collect();
     let art = words
@@ -385,5 +388,12 @@ mod tests {
         let t = "He met the Harbour Board today.";
         let s = t.find("Harbour Board").unwrap();
         assert_eq!(described_person_around(t, s..s + 13), None);
+        // A clause opened by a curly quote: no slicing inside the mark.
+        let t = "“Ferries”a former Harbour Board operative 🚢 said.";
+        let s = t.find("Harbour Board").unwrap();
+        assert_eq!(
+            described_person_around(t, s..s + 13).as_deref(),
+            Some("a former Harbour Board operative")
+        );
     }
 }

@@ -342,9 +342,9 @@ impl Corpus {
             }
         }
         clock.stage("mentions");
-        for entity in &mut entities {
-            entity.roles = find_roles(entity, &documents, read);
-        }
+        entities
+            .par_iter_mut()
+            .for_each(|entity| entity.roles = find_roles(entity, &documents, read));
         clock.stage("roles");
 
         let mut quotes = resolve_quotes(read, &documents, &sighting_entity, &hits);
@@ -352,10 +352,12 @@ impl Corpus {
         quotes.sort_by_key(|q| (q.span.doc, q.span.range.start));
         let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
         clock.stage("quotes");
-        let quote_index = QuoteIndex::new(&texts);
-        clock.stage("quote index");
-        let passages = PassageIndex::build(&documents);
-        clock.stage("passage index");
+        // The two text indexes are independent: build them side by side.
+        let (quote_index, passages) = rayon::join(
+            || QuoteIndex::new(&texts),
+            || PassageIndex::build(&documents),
+        );
+        clock.stage("text indexes");
         Corpus {
             documents,
             entities,
@@ -620,9 +622,12 @@ fn find_roles(entity: &Entity, documents: &[Document], read: &[ArticleParts]) ->
         found.extend(roles::byline_role_after(text, m.span.range.clone()));
         // The recognizer may have seen a title the role reader did not.
         if found.is_empty() {
-            if let Some(title) = read[m.span.doc]
-                .names
+            // Names are in text order: find this one by binary search.
+            let names = &read[m.span.doc].names;
+            let at = names.partition_point(|n| n.range.start < m.span.range.start);
+            if let Some(title) = names[at..]
                 .iter()
+                .take_while(|n| n.range.start == m.span.range.start)
                 .find(|n| n.range == m.span.range)
                 .and_then(|n| n.title.clone())
                 .filter(|t| {

@@ -244,14 +244,64 @@ fn near(chars: &[char], words: &[&str], form: &Form) -> Option<usize> {
     (d <= limit).then_some(d)
 }
 
+/// Optimal string alignment distance (edits, adjacent swaps counted once)
+/// without allocating: this runs for every near-sized known name, so on a
+/// large corpus thousands of times per check. Names longer than the stack
+/// rows go to `strsim`.
 fn osa(a: &[char], b: &[char]) -> usize {
-    let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
-    strsim::osa_distance(&a, &b)
+    const MAX: usize = 48;
+    if b.len() >= MAX {
+        let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
+        return strsim::osa_distance(&a, &b);
+    }
+    let n = b.len();
+    let mut before = [0usize; MAX];
+    let mut prev = [0usize; MAX];
+    let mut cur = [0usize; MAX];
+    for (j, p) in prev.iter_mut().enumerate().take(n + 1) {
+        *p = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        before[..=n].copy_from_slice(&prev[..=n]);
+        prev[..=n].copy_from_slice(&cur[..=n]);
+    }
+    prev[n]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn osa_agrees_with_strsim_on_accents_swaps_and_long_names() {
+        let pairs = [
+            ("kowalczyk", "kowalcyzk"),
+            ("józef", "jozef"),
+            ("ångström", "angstrom"),
+            ("", "abc"),
+            ("ab", "ba"),
+            ("ca", "abc"),
+            ("anna maria kowalczyk", "ana maria kowalczyk"),
+            (
+                "a very long organisation name that goes on and on past the rows",
+                "a very long organisation name that goes on and on past the row",
+            ),
+        ];
+        for (a, b) in pairs {
+            let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            assert_eq!(osa(&ca, &cb), strsim::osa_distance(a, b), "{a} / {b}");
+            assert_eq!(osa(&cb, &ca), strsim::osa_distance(b, a), "{b} / {a}");
+        }
+    }
     use crate::analysis::checks::CheckOptions;
     use crate::analysis::fixture::{self, assert_rule};
     use crate::analysis::ignore::Ignores;
