@@ -391,6 +391,79 @@ fn next_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// The texts an index was built from, handed back at look-up time: the
 /// index keeps no copy of them, only reads the few a look-up needs.
+/// The longest plain-ASCII word (4+ letters or digits) of a quote's parts:
+/// found in a raw text by a case-blind byte search wherever the normalised
+/// text has it.
+fn anchor_word(parts: &[(Gap, String)]) -> Option<&str> {
+    parts
+        .iter()
+        .flat_map(|(_, p)| tokens(p).map(move |r| &p[r]))
+        .filter(|w| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .max_by_key(|w| w.len())
+}
+
+fn prev_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Exact matches of `parts` in one normalised text (or window of a text
+/// starting at `offset` of the original), appended to `hits`. `edges` says
+/// which ends of the window are cuts inside the text.
+#[allow(clippy::too_many_arguments)]
+fn match_parts(
+    nt: &NormText,
+    parts: &[(Gap, String)],
+    budget: &mut usize,
+    t: usize,
+    offset: usize,
+    edges: (bool, bool),
+    hits: &mut Vec<QuoteHit>,
+) {
+    let hay = nt.norm.as_str();
+    let first = &parts[0].1;
+    let mut from = 0;
+    while let Some(s) = find_bounded(hay, first, from, hay.len(), budget) {
+        let mut end = s + first.len();
+        let mut ok = !(edges.0 && s == 0);
+        for (gap, p) in &parts[1..] {
+            if !ok {
+                break;
+            }
+            let max_gap = if *gap == Gap::Insertion {
+                BRACKET_GAP
+            } else {
+                ELLIPSIS_GAP
+            };
+            let latest = next_char_boundary(hay, (end + max_gap).min(hay.len()));
+            match find_bounded(hay, p, end, latest, budget) {
+                Some(ps) => end = ps + p.len(),
+                None => ok = false,
+            }
+        }
+        if ok && edges.1 && end == hay.len() {
+            ok = false;
+        }
+        if ok {
+            let r = nt.orig_range(s..end);
+            let range = r.start + offset..r.end + offset;
+            if !hits.iter().any(|h| h.text == t && h.range == range) {
+                hits.push(QuoteHit {
+                    text: t,
+                    range,
+                    score: 1.0,
+                });
+            }
+        }
+        from = s + hay[s..].chars().next().map_or(1, char::len_utf8);
+        if *budget == 0 {
+            return;
+        }
+    }
+}
+
 pub trait Texts {
     /// Text number `i`, as it was when the index was built.
     fn text(&self, i: usize) -> Option<&str>;
@@ -836,6 +909,14 @@ impl QuoteIndex {
     }
 
     /// Text `t` normalised, from the cache or made now.
+    /// The normalised text of `t` if the cache holds it (for an original
+    /// of `len` bytes).
+    fn cached(&self, t: u32, len: usize) -> Option<Arc<NormText>> {
+        let cache = self.cache.inner.lock().ok()?;
+        let (nt, _) = cache.texts.get(&t)?;
+        (nt.orig_len == len).then(|| Arc::clone(nt))
+    }
+
     fn norm_text<T: Texts + ?Sized>(&self, texts: &T, t: u32) -> Option<Arc<NormText>> {
         let text = texts.text(t as usize)?;
         if let Ok(mut cache) = self.cache.inner.lock() {
@@ -960,49 +1041,62 @@ impl QuoteIndex {
         if parts.is_empty() {
             return hits;
         }
+        // Every candidate holds every word of the quote, but most hold them
+        // apart. Rather than normalise a whole article per candidate (the
+        // cost that grows with the corpus), look for the quote's longest
+        // plain-ASCII word in the raw text and normalise only a window
+        // around each place it stands: any match contains that word.
+        let anchor = anchor_word(parts);
+        let finder = anchor.and_then(|a| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([a])
+                .ok()
+        });
+        let span: usize = parts.iter().map(|(_, p)| p.len()).sum::<usize>()
+            + parts.len().saturating_sub(1) * ELLIPSIS_GAP;
+        let radius = 2 * span + 256;
         for t in self.candidates(parts) {
+            let Some(raw) = texts.text(t as usize) else {
+                continue;
+            };
+            if let (None, Some(finder)) = (self.cached(t, raw.len()), &finder) {
+                let mut windows: Vec<Range<usize>> = Vec::new();
+                for m in finder.find_iter(raw) {
+                    let start = prev_char_boundary(raw, m.start().saturating_sub(radius));
+                    let end = next_char_boundary(raw, (m.end() + radius).min(raw.len()));
+                    match windows.last_mut() {
+                        Some(w) if start <= w.end => w.end = w.end.max(end),
+                        _ => windows.push(start..end),
+                    }
+                }
+                if !windows.is_empty() {
+                    for w in windows {
+                        let (norm, segs) = normalize_with_map(&raw[w.clone()]);
+                        let nt = NormText {
+                            orig_len: w.len(),
+                            norm,
+                            segs,
+                            words: Vec::new(),
+                            by_word: Vec::new(),
+                        };
+                        // A match touching a cut edge may be a word cut in
+                        // two; a real one lies inside some window.
+                        let edges = (w.start > 0, w.end < raw.len());
+                        match_parts(&nt, parts, budget, t as usize, w.start, edges, &mut hits);
+                        if *budget == 0 {
+                            return hits;
+                        }
+                    }
+                    continue;
+                }
+            }
             let Some(nt) = self.norm_text(texts, t) else {
                 continue;
             };
-            let t = t as usize;
-            let hay = nt.norm.as_str();
-            let first = &parts[0].1;
-            let mut from = 0;
-            while let Some(s) = find_bounded(hay, first, from, hay.len(), budget) {
-                let mut end = s + first.len();
-                let mut ok = true;
-                for (gap, p) in &parts[1..] {
-                    let max_gap = if *gap == Gap::Insertion {
-                        BRACKET_GAP
-                    } else {
-                        ELLIPSIS_GAP
-                    };
-                    let latest = next_char_boundary(hay, (end + max_gap).min(hay.len()));
-                    match find_bounded(hay, p, end, latest, budget) {
-                        Some(ps) => end = ps + p.len(),
-                        None => {
-                            ok = false;
-                            break;
-                        }
-                    }
-                }
-                if ok {
-                    let range = nt.orig_range(s..end);
-                    if !hits
-                        .iter()
-                        .any(|h: &QuoteHit| h.text == t && h.range == range)
-                    {
-                        hits.push(QuoteHit {
-                            text: t,
-                            range,
-                            score: 1.0,
-                        });
-                    }
-                }
-                from = s + hay[s..].chars().next().map_or(1, char::len_utf8);
-                if *budget == 0 {
-                    return hits;
-                }
+            match_parts(&nt, parts, budget, t as usize, 0, (false, false), &mut hits);
+            if *budget == 0 {
+                return hits;
             }
         }
         hits
@@ -1489,5 +1583,34 @@ mod tests {
             }
             assert_eq!(out, BEFORE, "round {round}");
         }
+    }
+
+    #[test]
+    fn long_texts_are_searched_in_windows_around_the_quotes_rarest_word() {
+        let filler =
+            "The harbours of the coast were busy that week, and ferries ran late. ".repeat(60);
+        let quote_in_text = "“We won’t close the\r\nharbour — not this year,” said Zoë Dupré 🚢.";
+        let long = format!("{filler}{quote_in_text} {filler}");
+        // The only spelling of the rarest word hides a soft hyphen: a raw
+        // search cannot see it, the whole-text reading still does.
+        let hidden =
+            format!("{filler}“We won’t close the har\u{00AD}bour — not this year.” {filler}");
+        let texts = [long.as_str(), hidden.as_str(), filler.as_str()];
+        let index = QuoteIndex::new(&texts);
+        let hits = index.find(&texts, "we won't close the harbour - not this year");
+        let found: Vec<(usize, &str)> = hit_texts(&texts, &hits);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found[0],
+            (0, "We won’t close the\r\nharbour — not this year")
+        );
+        assert_eq!(found[1].0, 1);
+        assert!(
+            found[1].1.starts_with("We won’t close the har"),
+            "{found:?}"
+        );
+        // The anchor word inside a longer word at a window's edge is no match.
+        assert!(index.find(&texts, "harbours of the coast were busy").len() >= 100);
+        assert!(index.find(&texts, "rbours of the coast").is_empty());
     }
 }
