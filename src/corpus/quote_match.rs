@@ -796,8 +796,11 @@ struct CacheInner {
 }
 
 /// Most normalised text kept between look-ups (a bound, whatever the
-/// corpus size).
-const CACHE_BYTES: usize = 24 << 20;
+/// corpus size). A check visits the same candidates on every keystroke, in
+/// the same order; a working set larger than the cache would miss every
+/// time. A 30 KB draft's near-match candidates on a 10,000-article corpus
+/// take about 30 MB.
+const CACHE_BYTES: usize = 64 << 20;
 
 /// An index over many texts for finding quotations.
 ///
@@ -1070,6 +1073,12 @@ impl QuoteIndex {
                         _ => windows.push(start..end),
                     }
                 }
+                // No window: the word is not in this text (candidates need
+                // not hold every word), unless an invisible character splits
+                // it in the raw text; only then is the whole text read.
+                if windows.is_empty() && !raw.chars().any(is_invisible) {
+                    continue;
+                }
                 if !windows.is_empty() {
                     for w in windows {
                         let (norm, segs) = normalize_with_map(&raw[w.clone()]);
@@ -1131,7 +1140,10 @@ impl QuoteIndex {
         let needed = (used.len() as u32 / 3).max(1);
         // Only texts holding enough of the anchors can hold a passage that
         // enough anchors agree on (below): count per text first.
-        let mut per_text: HashMap<u32, u32> = HashMap::new();
+        // Counted in a flat table: up to NEAR_MAX_TEXT_POSTINGS increments
+        // per look-up, far cheaper than as many hash-map updates.
+        let mut per_text: Vec<u32> = vec![0; self.len()];
+        let mut touched: Vec<u32> = Vec::new();
         let mut read = 0;
         'texts: for &(_, id) in &used {
             for t in self.texts_of(id) {
@@ -1139,11 +1151,20 @@ impl QuoteIndex {
                 if read > NEAR_MAX_TEXT_POSTINGS {
                     break 'texts;
                 }
-                *per_text.entry(t).or_default() += 1;
+                let Some(c) = per_text.get_mut(t as usize) else {
+                    continue;
+                };
+                if *c == 0 {
+                    touched.push(t);
+                }
+                *c += 1;
             }
         }
-        let mut chosen: Vec<(u32, u32)> =
-            per_text.into_iter().filter(|&(_, v)| v >= needed).collect();
+        let mut chosen: Vec<(u32, u32)> = touched
+            .into_iter()
+            .map(|t| (t, per_text[t as usize]))
+            .filter(|&(_, v)| v >= needed)
+            .collect();
         chosen.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         chosen.truncate(NEAR_MAX_TEXTS);
         chosen.sort_unstable();
