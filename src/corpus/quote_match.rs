@@ -402,6 +402,39 @@ fn anchor_word(parts: &[(Gap, String)]) -> Option<&str> {
         .max_by_key(|w| w.len())
 }
 
+/// Where the anchor word stands in a raw text, as byte ranges of the raw
+/// text. Invisible characters (a soft hyphen, a zero-width space) vanish in
+/// normalising, so in a text that has them the word is looked for with them
+/// skipped and its places mapped back.
+fn anchor_places(finder: &aho_corasick::AhoCorasick, raw: &str) -> Vec<(usize, usize)> {
+    if !raw.chars().any(is_invisible) {
+        return finder
+            .find_iter(raw)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+    }
+    let mut stripped = String::with_capacity(raw.len());
+    // (offset in `stripped`, bytes removed up to and including there)
+    let mut shifts: Vec<(usize, usize)> = Vec::new();
+    let mut removed = 0;
+    for c in raw.chars() {
+        if is_invisible(c) {
+            removed += c.len_utf8();
+            shifts.push((stripped.len(), removed));
+        } else {
+            stripped.push(c);
+        }
+    }
+    let to_raw = |p: usize| {
+        let i = shifts.partition_point(|&(at, _)| at <= p);
+        p + if i == 0 { 0 } else { shifts[i - 1].1 }
+    };
+    finder
+        .find_iter(&stripped)
+        .map(|m| (to_raw(m.start()), to_raw(m.end()).min(raw.len())))
+        .collect()
+}
+
 fn prev_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -1065,40 +1098,34 @@ impl QuoteIndex {
             };
             if let (None, Some(finder)) = (self.cached(t, raw.len()), &finder) {
                 let mut windows: Vec<Range<usize>> = Vec::new();
-                for m in finder.find_iter(raw) {
-                    let start = prev_char_boundary(raw, m.start().saturating_sub(radius));
-                    let end = next_char_boundary(raw, (m.end() + radius).min(raw.len()));
+                for (ms, me) in anchor_places(finder, raw) {
+                    let start = prev_char_boundary(raw, ms.saturating_sub(radius));
+                    let end = next_char_boundary(raw, (me + radius).min(raw.len()));
                     match windows.last_mut() {
                         Some(w) if start <= w.end => w.end = w.end.max(end),
                         _ => windows.push(start..end),
                     }
                 }
                 // No window: the word is not in this text (candidates need
-                // not hold every word), unless an invisible character splits
-                // it in the raw text; only then is the whole text read.
-                if windows.is_empty() && !raw.chars().any(is_invisible) {
-                    continue;
-                }
-                if !windows.is_empty() {
-                    for w in windows {
-                        let (norm, segs) = normalize_with_map(&raw[w.clone()]);
-                        let nt = NormText {
-                            orig_len: w.len(),
-                            norm,
-                            segs,
-                            words: Vec::new(),
-                            by_word: Vec::new(),
-                        };
-                        // A match touching a cut edge may be a word cut in
-                        // two; a real one lies inside some window.
-                        let edges = (w.start > 0, w.end < raw.len());
-                        match_parts(&nt, parts, budget, t as usize, w.start, edges, &mut hits);
-                        if *budget == 0 {
-                            return hits;
-                        }
+                // not hold every word), so no match can be.
+                for w in windows {
+                    let (norm, segs) = normalize_with_map(&raw[w.clone()]);
+                    let nt = NormText {
+                        orig_len: w.len(),
+                        norm,
+                        segs,
+                        words: Vec::new(),
+                        by_word: Vec::new(),
+                    };
+                    // A match touching a cut edge may be a word cut in two;
+                    // a real one lies inside some window.
+                    let edges = (w.start > 0, w.end < raw.len());
+                    match_parts(&nt, parts, budget, t as usize, w.start, edges, &mut hits);
+                    if *budget == 0 {
+                        return hits;
                     }
-                    continue;
                 }
+                continue;
             }
             let Some(nt) = self.norm_text(texts, t) else {
                 continue;
@@ -1612,8 +1639,8 @@ mod tests {
             "The harbours of the coast were busy that week, and ferries ran late. ".repeat(60);
         let quote_in_text = "“We won’t close the\r\nharbour — not this year,” said Zoë Dupré 🚢.";
         let long = format!("{filler}{quote_in_text} {filler}");
-        // The only spelling of the rarest word hides a soft hyphen: a raw
-        // search cannot see it, the whole-text reading still does.
+        // The only spelling of the rarest word hides a soft hyphen: the
+        // search skips invisible characters and maps back to the text.
         let hidden =
             format!("{filler}“We won’t close the har\u{00AD}bour — not this year.” {filler}");
         let texts = [long.as_str(), hidden.as_str(), filler.as_str()];
