@@ -426,6 +426,8 @@ fn check(args: &CheckArgs) -> ExitCode {
     let mut tally = report::Tally::default();
     let mut all = Vec::new();
     let mut reached = false;
+    // Drafts of one story quote the same sources: look each quote up once.
+    let lookups = std::sync::Arc::new(dossier::analysis::lookups::Lookups::default());
     for path in &files {
         let text = match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -453,6 +455,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             attribution_style: settings.attribution_style,
             file: Some(path.canonicalize().unwrap_or_else(|_| cwd.join(path))),
             ignores: ignores.clone(),
+            lookups: Some(std::sync::Arc::clone(&lookups)),
         };
         let index = report::LineIndex::new(&text);
         let mut entries: Vec<report::Entry> = checks::run(&corpus, &draft, &options)

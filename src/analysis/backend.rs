@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use crate::analysis::checks::{self, unsourced_claim, CheckOptions};
 use crate::analysis::draft::{is_markdown, Draft, DraftMention, DraftQuote};
 use crate::analysis::ignore::{self, IgnoreAction, Ignores};
+use crate::analysis::lookups::Lookups;
 use crate::analysis::source_files::{cache_dir, SourceFiles};
 use crate::analysis::{goto, hover, symbols};
 use crate::config::Settings;
@@ -26,7 +27,7 @@ use crate::server::{
 };
 
 /// A built corpus and where its documents live on disk.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Served {
     pub corpus: Arc<Corpus>,
     pub files: SourceFiles,
@@ -35,6 +36,8 @@ pub struct Served {
     /// Bumped on every build, so cached drafts read against an older corpus
     /// are not reused.
     pub generation: u64,
+    /// What checks looked up in this corpus (gone with it).
+    pub lookups: Arc<Lookups>,
 }
 
 /// A draft's analysis without the borrowed text, so it can be kept.
@@ -169,18 +172,33 @@ impl DossierBackend {
             files,
             built: true,
             generation,
+            lookups: Arc::default(),
         });
+        // What every check needs of a corpus is made here, on the build's
+        // thread, not by the first keystroke.
+        checks::prepare(&served.corpus);
         if let Ok(mut slot) = self.served.write() {
             *slot = served;
         }
     }
 
-    fn check_options(&self, file: Option<&Path>) -> CheckOptions {
+    /// Forget what earlier checks looked up, so the next check reads the
+    /// corpus's indexes afresh (benchmarks of a first check).
+    pub fn forget_lookups(&self) {
+        if let Ok(mut slot) = self.served.write() {
+            let mut served = Served::clone(&slot);
+            served.lookups = Arc::default();
+            *slot = Arc::new(served);
+        }
+    }
+
+    fn check_options(&self, served: &Served, file: Option<&Path>) -> CheckOptions {
         let settings = self.settings.read().map(|s| s.clone()).unwrap_or_default();
         CheckOptions {
             attribution_style: settings.attribution_style,
             file: file.map(Path::to_path_buf),
             ignores: self.ignores.read().map(|i| i.clone()).unwrap_or_default(),
+            lookups: Some(Arc::clone(&served.lookups)),
         }
     }
 
@@ -337,8 +355,10 @@ impl Backend for DossierBackend {
         let Some(served) = self.ready() else {
             return Vec::new();
         };
+        let mut clock = crate::corpus::StageClock::new();
         let draft = self.read(&served, text, Some(markdown));
-        let findings = checks::run(&served.corpus, &draft, &self.check_options(file))
+        clock.stage("check: read draft");
+        let findings = checks::run(&served.corpus, &draft, &self.check_options(&served, file))
             .into_iter()
             .map(|c| c.finding)
             .collect();
@@ -425,7 +445,7 @@ impl Backend for DossierBackend {
             .unwrap_or_default();
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
-        for checked in checks::run(&served.corpus, &draft, &self.check_options(file)) {
+        for checked in checks::run(&served.corpus, &draft, &self.check_options(&served, file)) {
             let f = &checked.finding.range;
             if !(f.start <= range.end && range.start <= f.end) {
                 continue;

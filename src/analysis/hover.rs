@@ -181,10 +181,20 @@ fn found_card(corpus: &Corpus, files: &SourceFiles, hits: &[SourceHit]) -> Strin
     docs.sort_unstable();
     docs.dedup();
     let best = &hits[0];
+    // A capped look-up found at least this many.
+    let more = if hits.len() >= quote_source::MAX_HITS {
+        "+"
+    } else {
+        ""
+    };
     let mut out = format!(
-        "✓ **Found in {} source{}**",
+        "✓ **Found in {}{more} source{}**",
         docs.len(),
-        if docs.len() == 1 { "" } else { "s" }
+        if docs.len() == 1 && more.is_empty() {
+            ""
+        } else {
+            "s"
+        }
     );
     match attribution(corpus, best) {
         Some(who) => {

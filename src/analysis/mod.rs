@@ -11,6 +11,7 @@ mod fixture;
 pub mod goto;
 pub mod hover;
 pub mod ignore;
+pub mod lookups;
 pub mod quote_source;
 pub mod source_files;
 pub mod symbols;

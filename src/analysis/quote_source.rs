@@ -55,6 +55,12 @@ pub enum QuoteSource {
 /// means nothing.
 pub const MIN_WORDS_FOR_MISS: usize = 4;
 
+/// Most places a look-up collects. A short quotation ("may", "a threat")
+/// stands in thousands of articles of a large archive; the first hundred
+/// say all a card or a check can use, and finding them all would cost a
+/// keystroke seconds.
+pub const MAX_HITS: usize = 100;
+
 /// Look a quotation up in the corpus.
 pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {
     let words = quote.split_whitespace().count();
@@ -63,7 +69,7 @@ pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {
     }
     let mut hits: Vec<SourceHit> = corpus
         .quote_index
-        .find(&corpus.documents, quote)
+        .find_up_to(&corpus.documents, quote, MAX_HITS)
         .into_iter()
         .map(|h| hit(corpus, h.text, h.range, h.score))
         .collect();

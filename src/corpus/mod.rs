@@ -514,9 +514,15 @@ pub(crate) struct StageClock {
 impl StageClock {
     pub(crate) fn new() -> StageClock {
         StageClock {
-            on: std::env::var_os("DOSSIER_TIMINGS").is_some(),
+            on: Self::enabled(),
             at: std::time::Instant::now(),
         }
+    }
+
+    /// Whether `DOSSIER_TIMINGS` is set (read once: checks run per keystroke).
+    pub(crate) fn enabled() -> bool {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *ON.get_or_init(|| std::env::var_os("DOSSIER_TIMINGS").is_some())
     }
 
     pub(crate) fn stage(&mut self, name: &str) {

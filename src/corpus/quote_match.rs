@@ -47,6 +47,10 @@ const FIND_BUDGET: usize = 200_000;
 /// `find` reads at most this many candidate texts (a quote of common marks
 /// alone could otherwise name most of a large corpus).
 const FIND_MAX_TEXTS: usize = 2_000;
+/// A list longer than this many times the candidates left is not
+/// intersected: decoding it costs more than checking the few texts it
+/// could rule out (each is searched for the quote anyway).
+const INTERSECT_RATIO: u64 = 32;
 /// `find_near` reads at most this many text numbers of anchor words…
 const NEAR_MAX_TEXT_POSTINGS: usize = 400_000;
 /// …and aligns against at most this many texts, those holding most anchors.
@@ -75,11 +79,26 @@ fn is_dash(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−')
 }
 
+const INVISIBLE: [char; 6] = [
+    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+];
+
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-    )
+    INVISIBLE.contains(&c)
+}
+
+/// Whether a text holds an invisible character, by a byte search (a scan
+/// char by char costs more than the look-up it guards).
+fn has_invisible(text: &str) -> bool {
+    static FINDER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            let encoded: Vec<String> = INVISIBLE.iter().map(char::to_string).collect();
+            aho_corasick::AhoCorasick::new(encoded).ok()
+        });
+    match FINDER.as_ref() {
+        Some(finder) => finder.is_match(text),
+        None => text.chars().any(is_invisible),
+    }
 }
 
 /// An ASCII byte the normaliser keeps as it is, bar its case: not white
@@ -407,7 +426,7 @@ fn anchor_word(parts: &[(Gap, String)]) -> Option<&str> {
 /// normalising, so in a text that has them the word is looked for with them
 /// skipped and its places mapped back.
 fn anchor_places(finder: &aho_corasick::AhoCorasick, raw: &str) -> Vec<(usize, usize)> {
-    if !raw.chars().any(is_invisible) {
+    if !has_invisible(raw) {
         return finder
             .find_iter(raw)
             .map(|m| (m.start(), m.end()))
@@ -1015,6 +1034,18 @@ impl QuoteIndex {
     /// `…`/`...` stands for omitted words, `[…]` for an editorial insertion).
     /// `texts` are the texts the index was built from.
     pub fn find<T: Texts + ?Sized>(&self, texts: &T, quote: &str) -> Vec<QuoteHit> {
+        self.find_up_to(texts, quote, usize::MAX)
+    }
+
+    /// [`QuoteIndex::find`], stopping once `limit` places are found (in
+    /// text order): a word or two in quotation marks stands in thousands
+    /// of places, and nobody reads past the first few.
+    pub fn find_up_to<T: Texts + ?Sized>(
+        &self,
+        texts: &T,
+        quote: &str,
+        limit: usize,
+    ) -> Vec<QuoteHit> {
         let q = normalize_quote(quote);
         let trimmed = trim_edges(&q);
         if trimmed.is_empty() {
@@ -1024,13 +1055,14 @@ impl QuoteIndex {
         // The quote as written first (sources contain brackets and ellipses
         // too), then read as parts with gaps.
         let literal = vec![(Gap::First, trimmed.to_string())];
-        let mut hits = self.find_parts(texts, &literal, &mut budget);
+        let mut hits = self.find_parts(texts, &literal, &mut budget, limit);
         if hits.is_empty() {
             let parts = split_parts(&q);
             if parts.len() > 1 || parts.first().is_some_and(|p| p.1 != trimmed) {
-                hits = self.find_parts(texts, &parts, &mut budget);
+                hits = self.find_parts(texts, &parts, &mut budget, limit);
             }
         }
+        hits.truncate(limit);
         hits
     }
 
@@ -1054,7 +1086,7 @@ impl QuoteIndex {
         };
         let mut found: Vec<u32> = self.texts_of(first).collect();
         for &(n, id) in &ids[1..] {
-            if found.is_empty() || n > 1000 * found.len() as u64 {
+            if found.is_empty() || n > INTERSECT_RATIO * found.len() as u64 {
                 break;
             }
             let mut other = self.texts_of(id).peekable();
@@ -1072,6 +1104,7 @@ impl QuoteIndex {
         texts: &T,
         parts: &[(Gap, String)],
         budget: &mut usize,
+        limit: usize,
     ) -> Vec<QuoteHit> {
         let mut hits = Vec::new();
         if parts.is_empty() {
@@ -1121,7 +1154,7 @@ impl QuoteIndex {
                     // a real one lies inside some window.
                     let edges = (w.start > 0, w.end < raw.len());
                     match_parts(&nt, parts, budget, t as usize, w.start, edges, &mut hits);
-                    if *budget == 0 {
+                    if *budget == 0 || hits.len() >= limit {
                         return hits;
                     }
                 }
@@ -1131,7 +1164,7 @@ impl QuoteIndex {
                 continue;
             };
             match_parts(&nt, parts, budget, t as usize, 0, (false, false), &mut hits);
-            if *budget == 0 {
+            if *budget == 0 || hits.len() >= limit {
                 return hits;
             }
         }
@@ -1195,9 +1228,154 @@ impl QuoteIndex {
         chosen.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         chosen.truncate(NEAR_MAX_TEXTS);
         chosen.sort_unstable();
+        let chosen: Vec<u32> = chosen.into_iter().map(|(t, _)| t).collect();
+        let near = NearQuery {
+            q: &q,
+            qwords: &qwords,
+            used: &used,
+            needed,
+            slack,
+        };
+        // Plain-ASCII anchors are found in the raw texts by a case-blind
+        // byte search, and only windows around where they stand are
+        // normalised: the cost follows the quote, not the articles' length.
+        // A quote with too few of them is compared against whole texts.
+        match self.near_in_windows(texts, &near, &chosen) {
+            Some(found) => found,
+            None => self.near_in_whole_texts(texts, &near, &chosen),
+        }
+    }
+
+    /// `find_near` over windows of the raw texts around its ASCII anchors;
+    /// `None` when the quote has too few such anchors to vote.
+    fn near_in_windows<T: Texts + ?Sized>(
+        &self,
+        texts: &T,
+        near: &NearQuery<'_>,
+        chosen: &[u32],
+    ) -> Option<Option<QuoteHit>> {
+        let qranges = word_ranges(near.q);
+        let mut patterns: Vec<&str> = Vec::new();
+        // Per pattern: the quote positions of that word among the anchors.
+        let mut at: Vec<Vec<usize>> = Vec::new();
+        for &(qi, _) in near.used {
+            let w = &near.q[qranges[qi].clone()];
+            if !w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                continue;
+            }
+            match patterns.iter().position(|p| *p == w) {
+                Some(k) => at[k].push(qi),
+                None => {
+                    patterns.push(w);
+                    at.push(vec![qi]);
+                }
+            }
+        }
+        let anchors: usize = at.iter().map(Vec::len).sum();
+        let needed = (anchors as u32 / 3).max(1);
+        if anchors == 0 || anchors * 2 < near.used.len() {
+            return None;
+        }
+        let finder = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .ok()?;
+        let n = near.qwords.len();
+        // Bytes per quote word: turns word slack into byte slack.
+        let per_word = near.q.len().div_ceil(n).max(2);
+        let slack = near.slack * per_word;
+        let mut votes: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut read = 0;
+        'texts: for &t in chosen {
+            let Some(raw) = texts.text(t as usize) else {
+                continue;
+            };
+            let mut places = word_places(&finder, raw);
+            places.sort_unstable();
+            for (k, qis) in at.iter().enumerate() {
+                let from = places.partition_point(|p| p.0 < k);
+                let upto = places.partition_point(|p| p.0 <= k);
+                for &qi in qis {
+                    let qoff = qranges[qi].start;
+                    let mut voted: Vec<u32> = Vec::new();
+                    for &(_, b) in &places[from..upto] {
+                        read += 1;
+                        if read > NEAR_MAX_POSTINGS {
+                            break 'texts;
+                        }
+                        let bucket = (b.saturating_sub(qoff) / slack) as u32;
+                        for key in [bucket, bucket + 1] {
+                            if !voted.iter().rev().take(2).any(|&v| v == key) {
+                                voted.push(key);
+                                *votes.entry((t, key)).or_default() += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<((u32, u32), u32)> =
+            votes.into_iter().filter(|&(_, v)| v >= needed).collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(NEAR_MAX_CANDIDATES);
+        // (score, text, window, stretch of the window's words)
+        let mut best: Option<(f32, u32, Range<usize>, usize, usize)> = None;
+        let mut ids: Vec<u32> = Vec::new();
+        for ((t, bucket), _) in ranked {
+            let Some(raw) = texts.text(t as usize) else {
+                continue;
+            };
+            let from = (bucket as usize).saturating_sub(1) * slack;
+            let w = word_window(raw, from, from + near.q.len() + 3 * slack);
+            let (norm, _) = normalize_with_map(&raw[w.clone()]);
+            ids.clear();
+            ids.extend(
+                word_ranges(&norm)
+                    .into_iter()
+                    .map(|r| self.vocab.get(&norm[r]).unwrap_or(u32::MAX)),
+            );
+            if let Some((score, a, b)) = align(near.qwords, &ids) {
+                if best.as_ref().is_none_or(|(s, ..)| score > *s) {
+                    best = Some((score, t, w, a, b));
+                }
+            }
+        }
+        let Some((score, t, w, a, b)) = best else {
+            return Some(None);
+        };
+        if score < NEAR_MIN_SCORE {
+            return Some(None);
+        }
+        let raw = texts.text(t as usize)?;
+        let (norm, segs) = normalize_with_map(&raw[w.clone()]);
+        let words = word_ranges(&norm);
+        let nt = NormText {
+            orig_len: w.len(),
+            norm,
+            segs,
+            words: Vec::new(),
+            by_word: Vec::new(),
+        };
+        let r = nt.orig_range(words[a].start..words[b - 1].end);
+        Some(Some(QuoteHit {
+            text: t as usize,
+            range: r.start + w.start..r.end + w.start,
+            score,
+        }))
+    }
+
+    /// `find_near` against the chosen texts normalised whole.
+    fn near_in_whole_texts<T: Texts + ?Sized>(
+        &self,
+        texts: &T,
+        near: &NearQuery<'_>,
+        chosen: &[u32],
+    ) -> Option<QuoteHit> {
+        let (qwords, used, needed, slack) = (near.qwords, near.used, near.needed, near.slack);
+        let n = qwords.len();
         let docs: Vec<(u32, Arc<NormText>)> = chosen
-            .into_iter()
-            .filter_map(|(t, _)| Some((t, self.norm_text(texts, t)?)))
+            .iter()
+            .filter_map(|&t| Some((t, self.norm_text(texts, t)?)))
             .collect();
 
         // Each anchor votes for the stretches of text where the quote would
@@ -1207,7 +1385,7 @@ impl QuoteIndex {
         // for it, while a stretch that merely shares "the" gets one vote.
         let mut votes: HashMap<(u32, u32), u32> = HashMap::new();
         let mut read = 0;
-        'outer: for &(qi, id) in &used {
+        'outer: for &(qi, id) in used {
             for (t, nt) in &docs {
                 // Where the anchor stands in this text, positions rising,
                 // so a key repeats only right after itself.
@@ -1249,7 +1427,7 @@ impl QuoteIndex {
             }
             win.clear();
             win.extend(words[start..end].iter().map(|w| w.0));
-            if let Some((score, a, b)) = align(&qwords, &win) {
+            if let Some((score, a, b)) = align(qwords, &win) {
                 if best.is_none_or(|(s, ..)| score > s) {
                     best = Some((score, d, start + a, start + b));
                 }
@@ -1268,6 +1446,109 @@ impl QuoteIndex {
             score,
         })
     }
+}
+
+/// What `find_near` has worked out about a quote before reading texts.
+struct NearQuery<'q> {
+    /// The quote, normalised.
+    q: &'q str,
+    /// Its words' ids (`None`: a word no text has).
+    qwords: &'q [Option<u32>],
+    /// Anchors (quote position, word id), rarest first.
+    used: &'q [(usize, u32)],
+    /// Votes a stretch needs.
+    needed: u32,
+    /// Words a passage may be shifted by.
+    slack: usize,
+}
+
+/// Where the patterns of `finder` stand in `raw` as whole words:
+/// (pattern, start). Invisible characters inside a word are skipped, as
+/// normalising drops them.
+fn word_places(finder: &aho_corasick::AhoCorasick, raw: &str) -> Vec<(usize, usize)> {
+    let bytes = raw.as_bytes();
+    let alnum_before = |i: usize| {
+        raw[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    };
+    let alnum_after = |i: usize| raw[i..].chars().next().is_some_and(char::is_alphanumeric);
+    if !has_invisible(raw) {
+        return finder
+            .find_overlapping_iter(raw)
+            .filter(|m| {
+                // Most neighbours are ASCII: decide those without decoding.
+                let before = m.start() > 0 && {
+                    let b = bytes[m.start() - 1];
+                    if b.is_ascii() {
+                        b.is_ascii_alphanumeric()
+                    } else {
+                        alnum_before(m.start())
+                    }
+                };
+                let after = m.end() < bytes.len() && {
+                    let b = bytes[m.end()];
+                    if b.is_ascii() {
+                        b.is_ascii_alphanumeric()
+                    } else {
+                        alnum_after(m.end())
+                    }
+                };
+                !before && !after
+            })
+            .map(|m| (m.pattern().as_usize(), m.start()))
+            .collect();
+    }
+    let mut stripped = String::with_capacity(raw.len());
+    let mut shifts: Vec<(usize, usize)> = Vec::new();
+    let mut removed = 0;
+    for c in raw.chars() {
+        if is_invisible(c) {
+            removed += c.len_utf8();
+            shifts.push((stripped.len(), removed));
+        } else {
+            stripped.push(c);
+        }
+    }
+    let to_raw = |p: usize| {
+        let i = shifts.partition_point(|&(at, _)| at <= p);
+        p + if i == 0 { 0 } else { shifts[i - 1].1 }
+    };
+    let s = stripped.as_str();
+    finder
+        .find_overlapping_iter(s)
+        .filter(|m| {
+            !s[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && !s[m.end()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+        })
+        .map(|m| (m.pattern().as_usize(), to_raw(m.start()).min(raw.len())))
+        .collect()
+}
+
+/// `from..to` of `raw` widened to whole words (to white space or the
+/// text's ends, within a reach), on char boundaries.
+fn word_window(raw: &str, from: usize, to: usize) -> Range<usize> {
+    let bytes = raw.as_bytes();
+    // A word is rarely longer than this; text without spaces is cut.
+    const REACH: usize = 64;
+    let mut start = from.min(raw.len());
+    let floor = start.saturating_sub(REACH);
+    while start > floor && !bytes[start - 1].is_ascii_whitespace() {
+        start -= 1;
+    }
+    let mut end = to.min(raw.len());
+    let ceiling = (end + REACH).min(raw.len());
+    while end < ceiling && !bytes[end].is_ascii_whitespace() {
+        end += 1;
+    }
+    prev_char_boundary(raw, start)..next_char_boundary(raw, end)
 }
 
 /// Semi-global word alignment: the whole quote against any stretch of the
@@ -1498,6 +1779,48 @@ mod tests {
         assert!(index
             .find_near(&texts, "the orchestra tuned up for the evening concert")
             .is_none());
+    }
+
+    #[test]
+    fn near_match_deep_in_a_long_text_maps_back_exactly() {
+        // The passage sits after 40 KB of other prose, behind CRLF line
+        // ends, an emoji and a soft hyphen inside a word: only a window
+        // around it is normalised, and its range must still land on the
+        // source's own bytes.
+        let filler = "The council met on Tuesday to discuss the budget.\r\n".repeat(800);
+        let text = format!(
+            "{filler}😀 Café owner Zoë said: “We will not close the har\u{00AD}bour — not this year, whatever the ministry decides.”\r\n{filler}"
+        );
+        let texts = [text.as_str()];
+        let index = QuoteIndex::new(&texts);
+        let near = index
+            .find_near(
+                &texts,
+                "We will never close the harbour - not this year, whatever the ministry decides",
+            )
+            .expect("a near match");
+        assert_eq!(
+            &text[near.range.clone()],
+            "We will not close the har\u{00AD}bour — not this year, whatever the ministry decides"
+        );
+        assert!(near.score > 0.8 && near.score < 1.0, "{}", near.score);
+    }
+
+    #[test]
+    fn near_match_of_a_quote_in_accented_words_reads_whole_texts() {
+        // Too few plain-ASCII words to search the raw text for: the whole
+        // candidate is normalised instead, and the misquote is still found.
+        let text =
+            "Élodie Périgné a déclaré : « Ça déçoit énormément, vraiment très énormément » hier.";
+        let texts = [text];
+        let index = QuoteIndex::new(&texts);
+        let near = index
+            .find_near(&texts, "Ça déçoit énormément, vraiment énormément")
+            .expect("a near match");
+        assert_eq!(
+            &text[near.range.clone()],
+            "Ça déçoit énormément, vraiment très énormément"
+        );
     }
 
     #[test]

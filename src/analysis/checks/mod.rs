@@ -20,9 +20,11 @@ mod vague_attribution;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::analysis::draft::{Draft, DraftQuote, Speaker};
 use crate::analysis::ignore::Ignores;
+use crate::analysis::lookups::Lookups;
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
 use crate::config::AttributionStyle;
 use crate::corpus::{fold, Corpus, SpeakerRef};
@@ -52,6 +54,9 @@ pub struct CheckOptions {
     /// What the project's `dossier.toml` says to leave alone; its names
     /// also count as known to `unknown-actor` and `name-variant`.
     pub ignores: Ignores,
+    /// Answers of earlier checks against the same corpus, when the caller
+    /// keeps them (the server does: a keystroke re-checks the whole draft).
+    pub lookups: Option<Arc<Lookups>>,
 }
 
 /// A finding with the fixes offered for it.
@@ -63,13 +68,17 @@ pub struct Checked {
 
 /// Run every rule over a draft.
 pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Checked> {
+    let mut clock = crate::corpus::StageClock::new();
     let cx = Context::new(corpus, draft, options);
+    clock.stage("check: quotes");
     let mut out = Vec::new();
     out.extend(unattributed_quote::check(&cx));
     out.extend(quote_not_found::check(&cx));
     out.extend(misquote::check(&cx));
     out.extend(misattributed_quote::check(&cx));
+    clock.stage("check: quote rules");
     let variants = name_variant::check(&cx);
+    clock.stage("check: variants");
     // A misspelt known name is not also an unknown actor.
     let variant_ranges: Vec<Range<usize>> =
         variants.iter().map(|c| c.finding.range.clone()).collect();
@@ -77,14 +86,17 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
     // Claims are found once: their support also tells whether the draft
     // rests on a single source.
     let claims = unsourced_claim::claims(&cx);
+    clock.stage("check: claims");
     out.extend(unsourced_claim::report(&cx, &claims));
     out.extend(single_source::check(&cx, &claims));
     out.extend(vague_attribution::check(&cx));
+    clock.stage("check: report");
     out.extend(
         unknown_actor::check(&cx)
             .into_iter()
             .filter(|c| !variant_ranges.iter().any(|r| overlaps(r, &c.finding.range))),
     );
+    clock.stage("check: unknown");
     options
         .ignores
         .apply(options.file.as_deref(), draft.text, &mut out);
@@ -93,6 +105,12 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
             .cmp(&(b.finding.range.start, b.finding.range.end))
     });
     out
+}
+
+/// Make what checks keep per corpus (the near-name buckets) now, so the
+/// first check after a build does not wait for it.
+pub fn prepare(corpus: &Corpus) {
+    name_variant::KnownNames::for_corpus(corpus);
 }
 
 /// A word of the draft's prose.
@@ -122,6 +140,8 @@ pub(crate) struct Context<'a, 't> {
     cited: Vec<Range<usize>>,
     /// Where each line of the draft's text starts.
     line_starts: Vec<usize>,
+    /// Whether some source's text is the draft's, asked once a run.
+    is_source: std::cell::OnceCell<bool>,
 }
 
 impl<'a, 't> Context<'a, 't> {
@@ -135,7 +155,10 @@ impl<'a, 't> Context<'a, 't> {
                 Some(&i) => located[i].clone(),
                 None => {
                     seen.insert(words, located.len());
-                    quote_source::locate(corpus, words)
+                    match &options.lookups {
+                        Some(memo) => memo.quote(words, || quote_source::locate(corpus, words)),
+                        None => quote_source::locate(corpus, words),
+                    }
                 }
             };
             located.push(found);
@@ -181,6 +204,7 @@ impl<'a, 't> Context<'a, 't> {
             )
             .collect();
         Context {
+            is_source: std::cell::OnceCell::new(),
             quoted: merged,
             quote_reach,
             cited,
@@ -192,6 +216,18 @@ impl<'a, 't> Context<'a, 't> {
             located,
             project_names,
         }
+    }
+
+    /// Whether the draft's whole text is one of the sources' (a writer
+    /// checking a source, or a draft kept in a source folder).
+    pub fn draft_is_a_source(&self) -> bool {
+        *self.is_source.get_or_init(|| {
+            let text = self.draft.text;
+            self.corpus
+                .documents
+                .iter()
+                .any(|d| d.text.len() == text.len() && d.text == text)
+        })
     }
 
     /// The draft's own text for a range ("" for a bad range).

@@ -54,7 +54,12 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
         if written.is_empty() || cx.is_project_name(&written) || is_word_of_its_own(&written) {
             continue;
         }
-        let Some(spelling) = known.closest(&written) else {
+        let closest = || known.closest(&written).map(str::to_string);
+        let spelling = match &cx.options.lookups {
+            Some(memo) => memo.variant(&written, closest),
+            None => closest(),
+        };
+        let Some(spelling) = spelling else {
             continue;
         };
         out.push(Checked {
@@ -213,12 +218,12 @@ fn near(chars: &[char], words: &[&str], form: &Form) -> Option<usize> {
     let len = chars.len();
     if words.len() == 1 && form.words == 1 {
         let limit = if len >= LONG_NAME { 2 } else { 1 };
-        let d = osa(chars, &form.key);
+        let d = osa_within(chars, &form.key, limit);
         return (d <= limit).then_some(d);
     }
     // Several words: one edit over the whole name ("Sergei Lavrov")…
     if len.abs_diff(form.key.len()) <= 1 {
-        let d = osa(chars, &form.key);
+        let d = osa_within(chars, &form.key, 1);
         if d <= 1 {
             return Some(d);
         }
@@ -240,7 +245,7 @@ fn near(chars: &[char], words: &[&str], form: &Form) -> Option<usize> {
     let (a, b) = differing?;
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let limit = if a.len().max(b.len()) >= 6 { 2 } else { 1 };
-    let d = osa(&a, &b);
+    let d = osa_within(&a, &b, limit);
     (d <= limit).then_some(d)
 }
 
@@ -248,8 +253,19 @@ fn near(chars: &[char], words: &[&str], form: &Form) -> Option<usize> {
 /// without allocating: this runs for every near-sized known name, so on a
 /// large corpus thousands of times per check. Names longer than the stack
 /// rows go to `strsim`.
+#[cfg(test)]
 fn osa(a: &[char], b: &[char]) -> usize {
+    osa_within(a, b, usize::MAX)
+}
+
+/// [`osa`], giving up with a value over `limit` as soon as every
+/// alignment so far costs more: most known names are far off, and that
+/// shows within a row or two.
+fn osa_within(a: &[char], b: &[char], limit: usize) -> usize {
     const MAX: usize = 48;
+    if a.len().abs_diff(b.len()) > limit {
+        return limit.saturating_add(1);
+    }
     if b.len() >= MAX {
         let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
         return strsim::osa_distance(&a, &b);
@@ -270,6 +286,12 @@ fn osa(a: &[char], b: &[char]) -> usize {
                 d = d.min(before[j - 2] + 1);
             }
             cur[j] = d;
+        }
+        // A swap reaches back two rows, so both must be over the limit.
+        let row_min = cur[..=n].iter().min().copied().unwrap_or(0);
+        let prev_min = prev[..=n].iter().min().copied().unwrap_or(0);
+        if row_min > limit && prev_min > limit {
+            return limit.saturating_add(1);
         }
         before[..=n].copy_from_slice(&prev[..=n]);
         prev[..=n].copy_from_slice(&cur[..=n]);
@@ -300,6 +322,15 @@ mod tests {
             let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
             assert_eq!(osa(&ca, &cb), strsim::osa_distance(a, b), "{a} / {b}");
             assert_eq!(osa(&cb, &ca), strsim::osa_distance(b, a), "{b} / {a}");
+            // Giving up early never changes an answer within the limit.
+            let d = osa(&ca, &cb);
+            for limit in 0..4 {
+                let bounded = osa_within(&ca, &cb, limit);
+                assert_eq!(bounded <= limit, d <= limit, "{a} / {b} within {limit}");
+                if d <= limit {
+                    assert_eq!(bounded, d);
+                }
+            }
         }
     }
     use crate::analysis::checks::CheckOptions;

@@ -246,16 +246,24 @@ fn support(cx: &Context, claim: &Range<usize>) -> Option<Support> {
             doc.text == cx.draft.text || cx.options.file.as_deref() == Some(doc.path.as_path())
         })
     };
-    cx.corpus
-        .passages
-        .search(&cx.corpus.documents, text, 1, &own)
-        .into_iter()
-        .find(|h| h.coverage >= MIN_COVERAGE && h.shared >= MIN_SHARED)
-        .map(|h| Support {
-            doc: h.doc,
-            range: h.range,
-            score: h.score,
-        })
+    let search = || {
+        cx.corpus
+            .passages
+            .best_support(&cx.corpus.documents, text, MIN_COVERAGE, MIN_SHARED, &own)
+            .map(|h| Support {
+                doc: h.doc,
+                range: h.range,
+                score: h.score,
+            })
+    };
+    // A draft that is itself one of the sources (whole) is left out of its
+    // own search by its text, which a remembered answer cannot know.
+    match &cx.options.lookups {
+        Some(memo) if !cx.draft_is_a_source() => {
+            memo.support(text, cx.options.file.as_ref(), search)
+        }
+        _ => search(),
+    }
 }
 
 /// A declarative sentence of running prose: ends with a full stop or an

@@ -1,0 +1,62 @@
+//! Profile one check: loads a corpus folder (from its cache when fresh),
+//! pads the sample draft to a size with Wikinews text and checks it N
+//! times, printing per-check milliseconds. With `DOSSIER_TIMINGS=1` each
+//! check prints its stages. For `perf record`.
+//!
+//! ```text
+//! cargo run --release --example check_profile -- DIR CACHE [BYTES] [RUNS]
+//! ```
+use std::path::PathBuf;
+use std::time::Instant;
+
+use dossier::analysis::backend::DossierBackend;
+use dossier::config::Settings;
+use dossier::corpus::source::{self, LoadOptions};
+use dossier::server::Backend;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = PathBuf::from(&args[0]);
+    let cache = PathBuf::from(&args[1]);
+    let size: usize = args
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30 * 1024);
+    let runs: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let backend = DossierBackend::new().with_cache(Some(cache));
+    let settings = Settings {
+        corpus: vec![dir],
+        include_default_corpus: false,
+        ..Settings::default()
+    };
+    backend.configure(&settings);
+    let t = Instant::now();
+    backend.build(&settings, &|_, _| {});
+    eprintln!("load {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let wikinews = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpora/wikinews"
+    ));
+    let articles: Vec<String> = source::load(&[wikinews], false, &LoadOptions::default())
+        .files
+        .into_iter()
+        .map(|f| f.text)
+        .collect();
+    let mut text = String::from(include_str!("../examples/draft.md"));
+    for a in articles.iter().cycle() {
+        if text.len() >= size {
+            break;
+        }
+        text.push_str("\n\n");
+        text.push_str(a);
+    }
+    for i in 0..runs {
+        let edited = format!("{text}\n\nEdit {i}.\n");
+        let t = Instant::now();
+        let n = backend.check(&edited, "markdown").len();
+        eprintln!(
+            "check {i}: {:.2} ms, {n} findings",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}

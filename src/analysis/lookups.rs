@@ -1,0 +1,222 @@
+//! Corpus look-ups remembered between checks of a draft.
+//!
+//! A keystroke changes one sentence; the quotations and claims of every
+//! other sentence are looked up again with the same words against the same
+//! corpus, and get the same answer. [`Lookups`] keeps those answers for one
+//! corpus (it lives beside the served corpus and goes with it), so a
+//! re-check pays only for what changed.
+//!
+//! Two generations bound it: answers go into the young one, and when that
+//! fills up, the old one is dropped and the young one becomes old. An
+//! answer found in the old one moves back to the young, so whatever the
+//! last few checks used survives however long the session runs.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use crate::analysis::checks::unsourced_claim::Support;
+use crate::analysis::quote_source::QuoteSource;
+
+/// Answers of each kind kept per generation: several drafts' worth (a
+/// 3 MB document has about 2,000 quotations and 8,000 claims).
+const GENERATION: usize = 16_384;
+
+/// A claim's words and the draft file it stands in.
+type ClaimKey = (String, Option<PathBuf>);
+
+/// What a check asked of one corpus, and what it was told.
+#[derive(Debug, Default)]
+pub struct Lookups {
+    quotes: Mutex<TwoGenerations<String, QuoteSource>>,
+    /// Keyed by the claim and the draft's own file (left out of the
+    /// search).
+    supports: Mutex<TwoGenerations<ClaimKey, Option<Support>>>,
+    /// A name as written → the known spelling it nearly is.
+    variants: Mutex<TwoGenerations<String, Option<String>>>,
+}
+
+impl Lookups {
+    /// Where a quotation stands, from memory or from `find`.
+    pub fn quote(&self, quote: &str, find: impl FnOnce() -> QuoteSource) -> QuoteSource {
+        if let Some(found) = self.quotes.lock().ok().and_then(|mut m| m.get(quote)) {
+            return found;
+        }
+        let found = find();
+        if let Ok(mut m) = self.quotes.lock() {
+            m.insert(quote.to_string(), found.clone());
+        }
+        found
+    }
+
+    /// The support of a claim, from memory or from `find`.
+    pub fn support(
+        &self,
+        claim: &str,
+        file: Option<&PathBuf>,
+        find: impl FnOnce() -> Option<Support>,
+    ) -> Option<Support> {
+        let key = (claim.to_string(), file.cloned());
+        if let Some(found) = self.supports.lock().ok().and_then(|mut m| m.get(&key)) {
+            return found;
+        }
+        let found = find();
+        if let Ok(mut m) = self.supports.lock() {
+            m.insert(key, found.clone());
+        }
+        found
+    }
+
+    /// The known spelling a name nearly is, from memory or from `find`.
+    pub fn variant(&self, name: &str, find: impl FnOnce() -> Option<String>) -> Option<String> {
+        if let Some(found) = self.variants.lock().ok().and_then(|mut m| m.get(name)) {
+            return found;
+        }
+        let found = find();
+        if let Ok(mut m) = self.variants.lock() {
+            m.insert(name.to_string(), found.clone());
+        }
+        found
+    }
+
+    /// Answers held, of every kind.
+    pub fn len(&self) -> usize {
+        let q = self.quotes.lock().map_or(0, |m| m.len());
+        let v = self.variants.lock().map_or(0, |m| m.len());
+        q + v + self.supports.lock().map_or(0, |m| m.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug)]
+struct TwoGenerations<K, V> {
+    young: HashMap<K, V>,
+    old: HashMap<K, V>,
+    cap: usize,
+}
+
+impl<K, V> Default for TwoGenerations<K, V> {
+    fn default() -> Self {
+        TwoGenerations {
+            young: HashMap::new(),
+            old: HashMap::new(),
+            cap: GENERATION,
+        }
+    }
+}
+
+impl<K: Hash + Eq, V: Clone> TwoGenerations<K, V> {
+    fn get<Q>(&mut self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if let Some(v) = self.young.get(key) {
+            return Some(v.clone());
+        }
+        let (k, v) = self.old.remove_entry(key)?;
+        let found = v.clone();
+        self.insert(k, v);
+        Some(found)
+    }
+
+    fn insert(&mut self, key: K, value: V) {
+        if self.young.len() >= self.cap {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.young.insert(key, value);
+    }
+
+    fn len(&self) -> usize {
+        self.young.len() + self.old.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    use crate::analysis::checks::{self, CheckOptions};
+    use crate::analysis::draft::Draft;
+    use crate::corpus::{Corpus, CorpusOptions};
+
+    #[test]
+    fn a_re_check_from_memory_says_what_a_fresh_check_says() {
+        let corpus = Corpus::load(&CorpusOptions::default());
+        let draft = include_str!("../../examples/draft.md");
+        let memo = Arc::new(Lookups::default());
+        let remembering = CheckOptions {
+            lookups: Some(Arc::clone(&memo)),
+            ..CheckOptions::default()
+        };
+        let first = checks::run(&corpus, &Draft::read(draft, true, &corpus), &remembering);
+        let held = memo.len();
+        assert!(held > 0);
+        // A keystroke's worth of change in the middle of the draft: a new
+        // claim and a new quotation, the rest as it was.
+        let middle = draft[..draft.len() / 2]
+            .rfind("\n\n")
+            .expect("a paragraph break");
+        let edited = format!(
+            "{}\n\nThe harbour will close on 3 March, officials said “for good”.{}",
+            &draft[..middle],
+            &draft[middle..]
+        );
+        let again = checks::run(&corpus, &Draft::read(&edited, true, &corpus), &remembering);
+        let fresh = checks::run(
+            &corpus,
+            &Draft::read(&edited, true, &corpus),
+            &CheckOptions::default(),
+        );
+        assert_eq!(again, fresh);
+        assert!(first.len() <= again.len());
+        // Only the edit was looked up anew.
+        assert!(memo.len() <= held + 3, "{} then {}", held, memo.len());
+    }
+
+    #[test]
+    fn an_answer_is_found_once_and_remembered() {
+        let lookups = Lookups::default();
+        let mut asked = 0;
+        for _ in 0..3 {
+            let found = lookups.quote("we will rebuild", || {
+                asked += 1;
+                QuoteSource::NotFound
+            });
+            assert_eq!(found, QuoteSource::NotFound);
+        }
+        assert_eq!(asked, 1);
+        // A claim is remembered per draft file: the file is left out of
+        // its own search.
+        let file = Some(PathBuf::from("draft.md"));
+        lookups.support("The harbour closed.", None, || None);
+        let mut asked_with_file = false;
+        lookups.support("The harbour closed.", file.as_ref(), || {
+            asked_with_file = true;
+            None
+        });
+        assert!(asked_with_file);
+    }
+
+    #[test]
+    fn what_recent_checks_used_survives_a_full_generation() {
+        let mut gens: TwoGenerations<u32, u32> = TwoGenerations {
+            cap: 4,
+            ..TwoGenerations::default()
+        };
+        gens.insert(0, 0);
+        for k in 1..20 {
+            gens.insert(k, k);
+            // Key 0 is used by every "check".
+            assert_eq!(gens.get(&0), Some(0), "after {k}");
+        }
+        // Bounded: two generations of at most `cap` each.
+        assert!(gens.len() <= 8);
+        assert_eq!(gens.get(&1), None);
+    }
+}
