@@ -59,4 +59,22 @@ fn main() {
             t.elapsed().as_secs_f64() * 1e3
         );
     }
+    // Hover on every known name of the text, slowest shown.
+    let names = backend.corpus().names.find(&text);
+    backend.hover(&text, 0);
+    let mut times: Vec<(f64, &str)> = names
+        .iter()
+        .map(|h| {
+            let t = Instant::now();
+            std::hint::black_box(backend.hover(&text, (h.range.start + h.range.end) / 2));
+            (t.elapsed().as_secs_f64() * 1e3, &text[h.range.clone()])
+        })
+        .collect();
+    times.sort_by(|a, b| b.0.total_cmp(&a.0));
+    if let Some(median) = times.get(times.len() / 2) {
+        eprintln!("hover: {} names, median {:.3} ms", times.len(), median.0);
+    }
+    for (ms, name) in times.iter().take(5) {
+        eprintln!("hover {ms:.2} ms on {name:?}");
+    }
 }

@@ -368,7 +368,13 @@ impl Backend for DossierBackend {
     fn hover(&self, text: &str, offset: usize) -> Option<HoverCard> {
         let served = self.ready()?;
         let draft = self.read(&served, text, None);
-        hover::hover(&served.corpus, &served.files, &draft, offset)
+        hover::hover_with(
+            &served.corpus,
+            &served.files,
+            Some(&served.lookups),
+            &draft,
+            offset,
+        )
     }
 
     fn definition(&self, text: &str, offset: usize) -> Vec<Target> {

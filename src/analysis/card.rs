@@ -3,6 +3,7 @@
 //! which sources mention it, what it is quoted saying, links to the lines.
 //! Every piece of source text is escaped so it renders as plain text.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::corpus::{Corpus, DocId, Entity, EntityId, EntityKind, SpeakerRef};
@@ -237,12 +238,16 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
             }
         }
     }
+    // People's roles by document, gathered once (an agency of a large
+    // archive has thousands of mentions to test against them).
+    let mut roles_in: Option<HashMap<DocId, Vec<std::ops::Range<usize>>>> = None;
     for m in e.mentions.iter().filter(|m| !m.boilerplate) {
         let d = &corpus.documents[m.span.doc];
         if let Some(phrase) = described_person_around(&d.text, m.span.range.clone()) {
             // "Ann Lee, a retired Board officer": the named person is listed
             // with their role below, not again as an unnamed one.
-            if is_named_persons_role(corpus, m.span.doc, &d.text, &phrase, m.span.range.start) {
+            let roles = roles_in.get_or_insert_with(|| people_roles_by_doc(corpus));
+            if is_named_persons_role(roles, m.span.doc, &d.text, &phrase, m.span.range.start) {
                 continue;
             }
             let entry = format!(
@@ -279,9 +284,33 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
     out
 }
 
+/// Where each document's people's roles stand.
+fn people_roles_by_doc(corpus: &Corpus) -> HashMap<DocId, Vec<std::ops::Range<usize>>> {
+    let mut by_doc: HashMap<DocId, Vec<std::ops::Range<usize>>> = HashMap::new();
+    for e in corpus
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+    {
+        for r in &e.roles {
+            by_doc
+                .entry(r.span.doc)
+                .or_default()
+                .push(r.span.range.clone());
+        }
+    }
+    by_doc
+}
+
 /// True when the described phrase around `at` is a named person's role
 /// (an appositive the corpus already read as a role).
-fn is_named_persons_role(corpus: &Corpus, doc: DocId, text: &str, phrase: &str, at: usize) -> bool {
+fn is_named_persons_role(
+    roles: &HashMap<DocId, Vec<std::ops::Range<usize>>>,
+    doc: DocId,
+    text: &str,
+    phrase: &str,
+    at: usize,
+) -> bool {
     let window_start = at.saturating_sub(phrase.len() + 4);
     let Some(start) = text
         .get(window_start..at)
@@ -290,12 +319,9 @@ fn is_named_persons_role(corpus: &Corpus, doc: DocId, text: &str, phrase: &str, 
     else {
         return false;
     };
-    corpus.entities.iter().any(|e| {
-        e.kind == EntityKind::Person
-            && e.roles
-                .iter()
-                .any(|r| r.span.doc == doc && r.span.range.start <= at && start <= r.span.range.end)
-    })
+    roles
+        .get(&doc)
+        .is_some_and(|rs| rs.iter().any(|r| r.start <= at && start <= r.end))
 }
 
 fn contains_word(hay: &str, needle: &str) -> bool {

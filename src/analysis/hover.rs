@@ -10,6 +10,7 @@ use std::ops::Range;
 use crate::analysis::card::{self, escape_markdown, shorten};
 use crate::analysis::checks::unsourced_claim;
 use crate::analysis::draft::{Draft, DraftMention, DraftQuote};
+use crate::analysis::lookups::Lookups;
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit, MIN_WORDS_FOR_MISS};
 use crate::analysis::source_files::SourceFiles;
 use crate::corpus::{Corpus, EntityKind, SpeakerRef};
@@ -22,15 +23,28 @@ pub fn hover(
     draft: &Draft<'_>,
     offset: usize,
 ) -> Option<HoverCard> {
+    hover_with(corpus, files, None, draft, offset)
+}
+
+/// [`hover`], reusing (and adding to) what earlier requests looked up in
+/// this corpus: an agency's card on a large archive reads thousands of
+/// mentions, and a writer hovers the same names again and again.
+pub fn hover_with(
+    corpus: &Corpus,
+    files: &SourceFiles,
+    lookups: Option<&Lookups>,
+    draft: &Draft<'_>,
+    offset: usize,
+) -> Option<HoverCard> {
     let mention = draft.mention_at(offset);
     let quote = draft.quote_at(offset);
     // A known name inside a quote is the more precise answer; an unknown
     // capitalised word inside one is usually just part of the quote.
     if let Some(m) = mention.filter(|m| m.entity.is_some() || quote.is_none()) {
-        return Some(mention_card(corpus, files, draft, m));
+        return Some(mention_card(corpus, files, lookups, draft, m));
     }
     if let Some(q) = quote {
-        return Some(quote_card(corpus, files, draft, q));
+        return Some(quote_card(corpus, files, lookups, draft, q));
     }
     claim_card(corpus, files, draft, offset)
 }
@@ -73,11 +87,17 @@ fn claim_card(
 fn mention_card(
     corpus: &Corpus,
     files: &SourceFiles,
+    lookups: Option<&Lookups>,
     draft: &Draft<'_>,
     m: &DraftMention,
 ) -> HoverCard {
     let markdown = match m.entity {
-        Some(e) => card::entity_card(corpus, e, files),
+        Some(e) => match lookups {
+            Some(memo) => memo
+                .card(e, || card::entity_card(corpus, e, files))
+                .to_string(),
+            None => card::entity_card(corpus, e, files),
+        },
         None => unknown_name_card(
             corpus,
             draft.text.get(m.range.clone()).unwrap_or(""),
@@ -144,11 +164,16 @@ fn with_marks(text: &str, range: &Range<usize>) -> Range<usize> {
 fn quote_card(
     corpus: &Corpus,
     files: &SourceFiles,
+    lookups: Option<&Lookups>,
     draft: &Draft<'_>,
     q: &DraftQuote,
 ) -> HoverCard {
     let words = draft.quote_text(q);
-    let markdown = match quote_source::locate(corpus, words) {
+    let located = match lookups {
+        Some(memo) => memo.quote(words, || quote_source::locate(corpus, words)),
+        None => quote_source::locate(corpus, words),
+    };
+    let markdown = match located {
         QuoteSource::Found(hits) => found_card(corpus, files, &hits),
         QuoteSource::Near(hit) => near_card(corpus, files, &hit),
         QuoteSource::NotFound => {
@@ -441,6 +466,38 @@ Anna Kowalczyk told reporters that the harbour would “reopen within a month”
         let card = hover_at(&corpus, text, "Kowalcyk").expect("card");
         assert!(
             card.markdown.contains("Did you mean **Anna Kowalczyk**?"),
+            "{}",
+            card.markdown
+        );
+    }
+
+    #[test]
+    fn a_phrase_found_in_more_places_than_a_look_up_keeps_says_so() {
+        // 120 clippings share a stock phrase; the look-up stops at
+        // MAX_HITS and the card must not pretend that is all of them.
+        let file = |i: usize| {
+            let text = format!(
+                "Clipping {i}\n\nThe council called the plan “a step in the right direction” on day {i}.\n"
+            );
+            SourceFile {
+                id: format!("{i:03}_clip"),
+                path: std::path::PathBuf::from(format!("/nonexistent/{i:03}_clip.txt")),
+                embedded: false,
+                line_map: LineMap::identity(&text),
+                text,
+            }
+        };
+        let corpus = Corpus::build(Loaded {
+            files: (0..120).map(file).collect(),
+            ..Loaded::default()
+        });
+        let text = "Residents called it “a step in the right direction” on Friday.";
+        let card = hover_at(&corpus, text, "step").expect("card");
+        assert!(
+            card.markdown.starts_with(&format!(
+                "✓ **Found in {}+ sources**",
+                quote_source::MAX_HITS
+            )),
             "{}",
             card.markdown
         );

@@ -14,10 +14,11 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::analysis::checks::unsourced_claim::Support;
 use crate::analysis::quote_source::QuoteSource;
+use crate::corpus::EntityId;
 
 /// Answers of each kind kept per generation: several drafts' worth (a
 /// 3 MB document has about 2,000 quotations and 8,000 claims).
@@ -35,6 +36,8 @@ pub struct Lookups {
     supports: Mutex<TwoGenerations<ClaimKey, Option<Support>>>,
     /// A name as written → the known spelling it nearly is.
     variants: Mutex<TwoGenerations<String, Option<String>>>,
+    /// An entity's hover card (it depends on the corpus alone).
+    cards: Mutex<TwoGenerations<EntityId, Arc<str>>>,
 }
 
 impl Lookups {
@@ -78,6 +81,18 @@ impl Lookups {
             m.insert(name.to_string(), found.clone());
         }
         found
+    }
+
+    /// An entity's card, from memory or from `make`.
+    pub fn card(&self, entity: EntityId, make: impl FnOnce() -> String) -> Arc<str> {
+        if let Some(card) = self.cards.lock().ok().and_then(|mut m| m.get(&entity)) {
+            return card;
+        }
+        let card: Arc<str> = make().into();
+        if let Ok(mut m) = self.cards.lock() {
+            m.insert(entity, Arc::clone(&card));
+        }
+        card
     }
 
     /// Answers held, of every kind.
@@ -139,7 +154,6 @@ impl<K: Hash + Eq, V: Clone> TwoGenerations<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     use crate::analysis::checks::{self, CheckOptions};
     use crate::analysis::draft::Draft;
