@@ -43,14 +43,7 @@ pub struct Lookups {
 impl Lookups {
     /// Where a quotation stands, from memory or from `find`.
     pub fn quote(&self, quote: &str, find: impl FnOnce() -> QuoteSource) -> QuoteSource {
-        if let Some(found) = self.quotes.lock().ok().and_then(|mut m| m.get(quote)) {
-            return found;
-        }
-        let found = find();
-        if let Ok(mut m) = self.quotes.lock() {
-            m.insert(quote.to_string(), found.clone());
-        }
-        found
+        remember(&self.quotes, quote, str::to_string, find)
     }
 
     /// The support of a claim, from memory or from `find`.
@@ -61,38 +54,17 @@ impl Lookups {
         find: impl FnOnce() -> Option<Support>,
     ) -> Option<Support> {
         let key = (claim.to_string(), file.cloned());
-        if let Some(found) = self.supports.lock().ok().and_then(|mut m| m.get(&key)) {
-            return found;
-        }
-        let found = find();
-        if let Ok(mut m) = self.supports.lock() {
-            m.insert(key, found.clone());
-        }
-        found
+        remember(&self.supports, &key, Clone::clone, find)
     }
 
     /// The known spelling a name nearly is, from memory or from `find`.
     pub fn variant(&self, name: &str, find: impl FnOnce() -> Option<String>) -> Option<String> {
-        if let Some(found) = self.variants.lock().ok().and_then(|mut m| m.get(name)) {
-            return found;
-        }
-        let found = find();
-        if let Ok(mut m) = self.variants.lock() {
-            m.insert(name.to_string(), found.clone());
-        }
-        found
+        remember(&self.variants, name, str::to_string, find)
     }
 
     /// An entity's card, from memory or from `make`.
     pub fn card(&self, entity: EntityId, make: impl FnOnce() -> String) -> Arc<str> {
-        if let Some(card) = self.cards.lock().ok().and_then(|mut m| m.get(&entity)) {
-            return card;
-        }
-        let card: Arc<str> = make().into();
-        if let Ok(mut m) = self.cards.lock() {
-            m.insert(entity, Arc::clone(&card));
-        }
-        card
+        remember(&self.cards, &entity, |e| *e, || make().into())
     }
 
     /// Answers held, of every kind.
@@ -105,6 +77,29 @@ impl Lookups {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The answer for `key`, from `memory` or from `find` (then kept). The
+/// lock is not held while `find` runs: look-ups of other keys go on.
+fn remember<K, V, Q>(
+    memory: &Mutex<TwoGenerations<K, V>>,
+    key: &Q,
+    owned: impl FnOnce(&Q) -> K,
+    find: impl FnOnce() -> V,
+) -> V
+where
+    K: Hash + Eq + std::borrow::Borrow<Q>,
+    Q: Hash + Eq + ?Sized,
+    V: Clone,
+{
+    if let Some(found) = memory.lock().ok().and_then(|mut m| m.get(key)) {
+        return found;
+    }
+    let found = find();
+    if let Ok(mut m) = memory.lock() {
+        m.insert(owned(key), found.clone());
+    }
+    found
 }
 
 #[derive(Debug)]

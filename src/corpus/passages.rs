@@ -208,13 +208,7 @@ impl PassageIndex {
         limit: usize,
         skip: &dyn Fn(DocId) -> bool,
     ) -> Vec<PassageHit> {
-        let mut query: Vec<Term> = Vec::new();
-        for t in terms(text) {
-            match query.iter_mut().find(|q| q.text == t.text) {
-                Some(q) => q.weight = q.weight.max(t.weight),
-                None => query.push(t),
-            }
-        }
+        let query = query_terms(text);
         if query.is_empty() || self.sentence.is_empty() {
             return Vec::new();
         }
@@ -302,13 +296,7 @@ impl PassageIndex {
         min_shared: usize,
         skip: &dyn Fn(DocId) -> bool,
     ) -> Option<PassageHit> {
-        let mut query: Vec<Term> = Vec::new();
-        for t in terms(text) {
-            match query.iter_mut().find(|q| q.text == t.text) {
-                Some(q) => q.weight = q.weight.max(t.weight),
-                None => query.push(t),
-            }
-        }
+        let query = query_terms(text);
         if query.is_empty() || self.sentence.is_empty() {
             return None;
         }
@@ -455,6 +443,18 @@ impl PassageIndex {
             .into_iter()
             .find(|h| h.coverage >= min_coverage && h.shared >= min_shared)
     }
+}
+
+/// A query's distinct terms, each at the largest weight it is written with.
+fn query_terms(text: &str) -> Vec<Term> {
+    let mut query: Vec<Term> = Vec::new();
+    for t in terms(text) {
+        match query.iter_mut().find(|q| q.text == t.text) {
+            Some(q) => q.weight = q.weight.max(t.weight),
+            None => query.push(t),
+        }
+    }
+    query
 }
 
 /// The indexed terms of a text, in order: words folded to lower-case ASCII

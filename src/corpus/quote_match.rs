@@ -425,17 +425,9 @@ fn anchor_word(parts: &[(Gap, String)]) -> Option<&str> {
         .max_by_key(|w| w.len())
 }
 
-/// Where the anchor word stands in a raw text, as byte ranges of the raw
-/// text. Invisible characters (a soft hyphen, a zero-width space) vanish in
-/// normalising, so in a text that has them the word is looked for with them
-/// skipped and its places mapped back.
-fn anchor_places(finder: &aho_corasick::AhoCorasick, raw: &str) -> Vec<(usize, usize)> {
-    if !has_invisible(raw) {
-        return finder
-            .find_iter(raw)
-            .map(|m| (m.start(), m.end()))
-            .collect();
-    }
+/// `raw` with its invisible characters dropped, and the map from offsets
+/// of the result back to offsets of `raw`.
+fn without_invisible(raw: &str) -> (String, impl Fn(usize) -> usize) {
     let mut stripped = String::with_capacity(raw.len());
     // (offset in `stripped`, bytes removed up to and including there)
     let mut shifts: Vec<(usize, usize)> = Vec::new();
@@ -448,10 +440,25 @@ fn anchor_places(finder: &aho_corasick::AhoCorasick, raw: &str) -> Vec<(usize, u
             stripped.push(c);
         }
     }
-    let to_raw = |p: usize| {
+    let to_raw = move |p: usize| {
         let i = shifts.partition_point(|&(at, _)| at <= p);
         p + if i == 0 { 0 } else { shifts[i - 1].1 }
     };
+    (stripped, to_raw)
+}
+
+/// Where the anchor word stands in a raw text, as byte ranges of the raw
+/// text. Invisible characters (a soft hyphen, a zero-width space) vanish in
+/// normalising, so in a text that has them the word is looked for with them
+/// skipped and its places mapped back.
+fn anchor_places(finder: &aho_corasick::AhoCorasick, raw: &str) -> Vec<(usize, usize)> {
+    if !has_invisible(raw) {
+        return finder
+            .find_iter(raw)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+    }
+    let (stripped, to_raw) = without_invisible(raw);
     finder
         .find_iter(&stripped)
         .map(|m| (to_raw(m.start()), to_raw(m.end()).min(raw.len())))
@@ -1504,21 +1511,7 @@ fn word_places(finder: &aho_corasick::AhoCorasick, raw: &str) -> Vec<(usize, usi
             .map(|m| (m.pattern().as_usize(), m.start()))
             .collect();
     }
-    let mut stripped = String::with_capacity(raw.len());
-    let mut shifts: Vec<(usize, usize)> = Vec::new();
-    let mut removed = 0;
-    for c in raw.chars() {
-        if is_invisible(c) {
-            removed += c.len_utf8();
-            shifts.push((stripped.len(), removed));
-        } else {
-            stripped.push(c);
-        }
-    }
-    let to_raw = |p: usize| {
-        let i = shifts.partition_point(|&(at, _)| at <= p);
-        p + if i == 0 { 0 } else { shifts[i - 1].1 }
-    };
+    let (stripped, to_raw) = without_invisible(raw);
     let s = stripped.as_str();
     finder
         .find_overlapping_iter(s)
