@@ -864,6 +864,9 @@ struct CacheInner {
 /// time. A 30 KB draft's near-match candidates on a 10,000-article corpus
 /// take about 30 MB.
 const CACHE_BYTES: usize = 64 << 20;
+/// Cache bytes a normalised text takes per byte of the original (its
+/// copy, offset map and word table), roughly.
+const NORM_BYTES_PER_BYTE: u64 = 12;
 
 /// An index over many texts for finding quotations.
 ///
@@ -887,6 +890,8 @@ const CACHE_BYTES: usize = 64 << 20;
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct QuoteIndex {
     count: u32,
+    /// Bytes of all the texts indexed.
+    bytes: u64,
     vocab: Vocab,
     /// Per token: number of texts, occurrences, then text numbers.
     postings: Postings,
@@ -932,10 +937,26 @@ impl QuoteIndex {
         let (vocab, postings) = builder.finish(true);
         QuoteIndex {
             count: texts.len() as u32,
+            bytes: texts.iter().map(|t| t.len() as u64).sum(),
             vocab,
             postings,
             cache: NormCache::default(),
         }
+    }
+
+    /// Whether every text, normalised, fits in the look-up cache: then
+    /// look-ups normalise whole texts once and keep them (a small corpus is
+    /// quoted from again and again), rather than windows each time.
+    fn fits_in_cache(&self) -> bool {
+        self.bytes.saturating_mul(NORM_BYTES_PER_BYTE) <= CACHE_BYTES as u64
+    }
+
+    /// This index as if its texts were too large for the cache: look-ups
+    /// search windows of the raw texts.
+    #[cfg(test)]
+    fn windowed(mut self) -> QuoteIndex {
+        self.bytes = u64::MAX;
+        self
     }
 
     /// Number of texts indexed.
@@ -1140,7 +1161,8 @@ impl QuoteIndex {
             let Some(raw) = texts.text(t as usize) else {
                 continue;
             };
-            if let (None, Some(finder)) = (self.cached(t, raw.len()), &finder) {
+            let windowed = !self.fits_in_cache() && self.cached(t, raw.len()).is_none();
+            if let (true, Some(finder)) = (windowed, &finder) {
                 let mut windows: Vec<Range<usize>> = Vec::new();
                 for (ms, me) in anchor_places(finder, raw) {
                     let start = prev_char_boundary(raw, ms.saturating_sub(radius));
@@ -1251,7 +1273,10 @@ impl QuoteIndex {
         // byte search, and only windows around where they stand are
         // normalised: the cost follows the quote, not the articles' length.
         // A quote with too few of them is compared against whole texts.
-        match self.near_in_windows(texts, &near, &chosen) {
+        let windowed = (!self.fits_in_cache())
+            .then(|| self.near_in_windows(texts, &near, &chosen))
+            .flatten();
+        match windowed {
             Some(found) => found,
             None => self.near_in_whole_texts(texts, &near, &chosen),
         }
@@ -1789,7 +1814,7 @@ mod tests {
             "{filler}😀 Café owner Zoë said: “We will not close the har\u{00AD}bour — not this year, whatever the ministry decides.”\r\n{filler}"
         );
         let texts = [text.as_str()];
-        let index = QuoteIndex::new(&texts);
+        let index = QuoteIndex::new(&texts).windowed();
         let near = index
             .find_near(
                 &texts,
@@ -1810,7 +1835,7 @@ mod tests {
         let text =
             "Élodie Périgné a déclaré : « Ça déçoit énormément, vraiment très énormément » hier.";
         let texts = [text];
-        let index = QuoteIndex::new(&texts);
+        let index = QuoteIndex::new(&texts).windowed();
         let near = index
             .find_near(&texts, "Ça déçoit énormément, vraiment énormément")
             .expect("a near match");
@@ -1933,10 +1958,13 @@ mod tests {
 
     #[test]
     fn compact_index_answers_as_the_full_one_did() {
-        let index = QuoteIndex::new(&SOURCES);
+        let whole = QuoteIndex::new(&SOURCES);
+        let windows = QuoteIndex::new(&SOURCES).windowed();
         let mut out = String::new();
-        // Twice: the second round reads normalised texts from the cache.
-        for round in 0..2 {
+        // Twice over whole texts (the second round reads them from the
+        // cache), then over windows of the raw texts, as on a large corpus.
+        for round in 0..3 {
+            let index = if round < 2 { &whole } else { &windows };
             out.clear();
             for q in QUOTES {
                 let hits: Vec<String> = index
@@ -1964,7 +1992,7 @@ mod tests {
         let hidden =
             format!("{filler}“We won’t close the har\u{00AD}bour — not this year.” {filler}");
         let texts = [long.as_str(), hidden.as_str(), filler.as_str()];
-        let index = QuoteIndex::new(&texts);
+        let index = QuoteIndex::new(&texts).windowed();
         let hits = index.find(&texts, "we won't close the harbour - not this year");
         let found: Vec<(usize, &str)> = hit_texts(&texts, &hits);
         assert_eq!(found.len(), 2, "{found:?}");
