@@ -10,6 +10,6 @@ cargo build --release --example gen_corpus
 for n in "${sizes[@]}"; do
   [ "$n" = 5 ] && continue   # the embedded seeds
   dir="target/scale/corpus-$n"
-  [ -d "$dir" ] || target/release/examples/gen_corpus "$n" "$dir"
+  [ -d "$dir" ] || cargo run --release --quiet --example gen_corpus -- "$n" "$dir"
 done
 cargo bench --bench scale -- "${sizes[@]}"
