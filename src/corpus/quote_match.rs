@@ -1340,24 +1340,16 @@ impl QuoteIndex {
                             break 'texts;
                         }
                         let bucket = (b.saturating_sub(qoff) / slack) as u32;
-                        for key in [bucket, bucket + 1] {
-                            if !voted.iter().rev().take(2).any(|&v| v == key) {
-                                voted.push(key);
-                                *votes.entry((t, key)).or_default() += 1;
-                            }
-                        }
+                        vote(&mut votes, &mut voted, t, bucket);
                     }
                 }
             }
         }
-        let mut ranked: Vec<((u32, u32), u32)> =
-            votes.into_iter().filter(|&(_, v)| v >= needed).collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(NEAR_MAX_CANDIDATES);
+        let ranked = best_voted(votes, needed);
         // (score, text, window, stretch of the window's words)
         let mut best: Option<(f32, u32, Range<usize>, usize, usize)> = None;
         let mut ids: Vec<u32> = Vec::new();
-        for ((t, bucket), _) in ranked {
+        for (t, bucket) in ranked {
             let Some(raw) = texts.text(t as usize) else {
                 continue;
             };
@@ -1427,31 +1419,21 @@ impl QuoteIndex {
                 // so a key repeats only right after itself.
                 let from = nt.by_word.partition_point(|&(w, _)| w < id);
                 let upto = nt.by_word.partition_point(|&(w, _)| w <= id);
-                let mut voted: Vec<(u32, u32)> = Vec::new();
+                let mut voted: Vec<u32> = Vec::new();
                 for &(_, p) in nt.by_word.get(from..upto).unwrap_or(&[]) {
                     read += 1;
                     if read > NEAR_MAX_POSTINGS {
                         break 'outer;
                     }
                     let bucket = ((p as usize).saturating_sub(qi) / slack) as u32;
-                    // Insertions and deletions shift the start a little:
-                    // vote for the neighbouring stretch too.
-                    for key in [(*t, bucket), (*t, bucket + 1)] {
-                        if !voted.iter().rev().take(2).any(|&v| v == key) {
-                            voted.push(key);
-                            *votes.entry(key).or_default() += 1;
-                        }
-                    }
+                    vote(&mut votes, &mut voted, *t, bucket);
                 }
             }
         }
-        let mut ranked: Vec<((u32, u32), u32)> =
-            votes.into_iter().filter(|&(_, v)| v >= needed).collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(NEAR_MAX_CANDIDATES);
+        let ranked = best_voted(votes, needed);
         let mut best: Option<(f32, usize, usize, usize)> = None;
         let mut win: Vec<u32> = Vec::new();
-        for ((t, bucket), _) in ranked {
+        for (t, bucket) in ranked {
             let Ok(d) = docs.binary_search_by_key(&t, |(t, _)| *t) else {
                 continue;
             };
@@ -1571,6 +1553,28 @@ fn word_window(raw: &str, from: usize, to: usize) -> Range<usize> {
         end += 1;
     }
     prev_char_boundary(raw, start)..next_char_boundary(raw, end)
+}
+
+/// One anchor's vote for the stretch of text `t` starting in `bucket`,
+/// and for the next (insertions and deletions shift a start a little);
+/// `voted` keeps the anchor from voting for a stretch twice.
+fn vote(votes: &mut HashMap<(u32, u32), u32>, voted: &mut Vec<u32>, t: u32, bucket: u32) {
+    for key in [bucket, bucket + 1] {
+        if !voted.iter().rev().take(2).any(|&v| v == key) {
+            voted.push(key);
+            *votes.entry((t, key)).or_default() += 1;
+        }
+    }
+}
+
+/// Stretches with enough votes, most voted first, at most
+/// [`NEAR_MAX_CANDIDATES`].
+fn best_voted(votes: HashMap<(u32, u32), u32>, needed: u32) -> Vec<(u32, u32)> {
+    let mut ranked: Vec<((u32, u32), u32)> =
+        votes.into_iter().filter(|&(_, v)| v >= needed).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(NEAR_MAX_CANDIDATES);
+    ranked.into_iter().map(|(k, _)| k).collect()
 }
 
 /// Semi-global word alignment: the whole quote against any stretch of the
