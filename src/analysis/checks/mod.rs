@@ -17,6 +17,7 @@ mod unknown_actor;
 pub mod unsourced_claim;
 mod vague_attribution;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
@@ -118,6 +119,20 @@ pub fn prepare(corpus: &Corpus) {
 pub(crate) struct Word<'t> {
     pub range: Range<usize>,
     pub text: &'t str,
+    /// `text` in lower case, worked out once for every rule (borrowed when
+    /// the word has no capitals, as most words have none).
+    pub lower: Cow<'t, str>,
+}
+
+impl<'t> Word<'t> {
+    fn new(range: Range<usize>, text: &'t str) -> Self {
+        let lower = if text.chars().any(char::is_uppercase) {
+            Cow::Owned(text.to_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        };
+        Word { range, text, lower }
+    }
 }
 
 /// What the rules share for one run.
@@ -338,12 +353,10 @@ impl<'a, 't> Context<'a, 't> {
                     if self
                         .words
                         .get(after)
-                        .is_some_and(|w| lexicon::is_speech_verb(&w.text.to_lowercase()))
+                        .is_some_and(|w| lexicon::is_speech_verb(&w.lower))
                     {
                         name_said += 1;
-                    } else if before > 0
-                        && lexicon::is_speech_verb(&self.words[before - 1].text.to_lowercase())
-                    {
+                    } else if before > 0 && lexicon::is_speech_verb(&self.words[before - 1].lower) {
                         said_name += 1;
                     }
                 }
@@ -433,17 +446,11 @@ fn words(prose: &str) -> Vec<Word<'_>> {
         if c.is_alphanumeric() || joins {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
-            out.push(Word {
-                range: s..i,
-                text: &prose[s..i],
-            });
+            out.push(Word::new(s..i, &prose[s..i]));
         }
     }
     if let Some(s) = start {
-        out.push(Word {
-            range: s..prose.len(),
-            text: &prose[s..],
-        });
+        out.push(Word::new(s..prose.len(), &prose[s..]));
     }
     out
 }

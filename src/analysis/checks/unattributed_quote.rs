@@ -74,7 +74,7 @@ fn attributed_nearby(cx: &Context, q: &DraftQuote) -> bool {
         .any(|s| {
             cx.words_in(s)
                 .iter()
-                .any(|w| !cx.is_quoted(&w.range) && lexicon::is_speech_verb(&w.text.to_lowercase()))
+                .any(|w| !cx.is_quoted(&w.range) && lexicon::is_speech_verb(&w.lower))
         })
 }
 

@@ -209,7 +209,7 @@ pub(crate) fn claims(cx: &Context) -> Vec<Claim> {
     for (i, s) in sentences.iter().enumerate() {
         let paragraph = cx.paragraph_of(s.start);
         let words = cx.words_in(s);
-        let lower: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
+        let lower: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
         let witnessed = is_eyewitness(cx, s, &lower);
         let attributed =
             witnessed || is_attributed(cx, s, words, &lower) || credited_by_next(cx, i, paragraph);
@@ -289,7 +289,7 @@ fn is_statement(cx: &Context, s: &Range<usize>, words: &[Word]) -> bool {
 }
 
 /// Something in or on the sentence says where it comes from.
-fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[String]) -> bool {
+fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[&str]) -> bool {
     if cx.is_cited(s)
         || cx
             .quotes_overlapping(s)
@@ -305,17 +305,17 @@ fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[String
         if capitalised || cx.is_quoted(&w.range) {
             return false;
         }
-        if in_section("reporting-nouns", &lower[i]) {
+        if in_section("reporting-nouns", lower[i]) {
             // "The statement ascribed…": the document is the subject.
-            return (i == 1 && matches!(lower[0].as_str(), "the" | "this" | "that" | "its"))
+            return (i == 1 && matches!(lower[0], "the" | "this" | "that" | "its"))
                 || lower[i.saturating_sub(4)..i]
                     .iter()
                     .any(|c| in_section("reporting-noun-cues", c));
         }
-        if !in_section("reporting", &lower[i]) {
+        if !in_section("reporting", lower[i]) {
             return false;
         }
-        let next = lower.get(i + 1).map(String::as_str);
+        let next = lower.get(i + 1).copied();
         // "showed up" is turning up, not showing.
         if next == Some("up") {
             return false;
@@ -323,7 +323,7 @@ fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[String
         // "was told", "were reported missing": passive, naming nobody —
         // unless "by" names who did, or "to" makes it a report ("were
         // reported to have…").
-        let participle = lower[i].ends_with("ed") || matches!(lower[i].as_str(), "told" | "found");
+        let participle = lower[i].ends_with("ed") || matches!(lower[i], "told" | "found");
         // "was quickly reported": one adverb may stand between.
         let helper = match i {
             0 => None,
@@ -333,7 +333,7 @@ fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[String
         };
         let passive = participle && helper.is_some_and(|h| in_section("passive", h));
         // "the accused", "an alleged": a noun or adjective, not a verb.
-        let noun = i > 0 && matches!(lower[i - 1].as_str(), "the" | "a" | "an");
+        let noun = i > 0 && matches!(lower[i - 1], "the" | "a" | "an");
         !noun && (!passive || matches!(next, Some("by" | "to")))
     });
     reporting || has_parenthetical_source(cx, s)
@@ -349,15 +349,15 @@ fn credited_by_next(cx: &Context, i: usize, paragraph: usize) -> bool {
         return false;
     }
     let words = cx.words_in(next);
-    let lower: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
+    let lower: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
     words.len() <= 10
-        && lower.iter().any(|w| w == "this")
+        && lower.contains(&"this")
         && lower.iter().any(|w| in_section("reporting", w))
 }
 
 /// The sentence opens by pointing back: "He added…", "They then…",
 /// "Its…", "Also…".
-fn carries(lower: &[String]) -> bool {
+fn carries(lower: &[&str]) -> bool {
     lower.iter().take(3).any(|w| in_section("carry", w))
 }
 
@@ -388,7 +388,7 @@ fn shares_subject(cx: &Context, before: &Range<usize>, s: &Range<usize>) -> bool
 
 /// "Previously", "in 2015", "last October": the sentence steps away from
 /// the moment the attributed sentence before it reports.
-fn shifts_time(words: &[Word], lower: &[String]) -> bool {
+fn shifts_time(words: &[Word], lower: &[&str]) -> bool {
     words
         .iter()
         .zip(lower)
@@ -397,7 +397,7 @@ fn shifts_time(words: &[Word], lower: &[String]) -> bool {
 
 /// "Our reporter attended the fair", "The Gazette visited the site": the
 /// account that follows is the writer's own observation.
-fn is_eyewitness(cx: &Context, s: &Range<usize>, lower: &[String]) -> bool {
+fn is_eyewitness(cx: &Context, s: &Range<usize>, lower: &[&str]) -> bool {
     let verb_at = lower
         .iter()
         .take(4)
@@ -407,7 +407,7 @@ fn is_eyewitness(cx: &Context, s: &Range<usize>, lower: &[String]) -> bool {
     };
     let first_person = lower[..v]
         .iter()
-        .any(|w| matches!(w.as_str(), "i" | "we" | "reporter"));
+        .any(|w| matches!(*w, "i" | "we" | "reporter"));
     let verb = cx.words_in(s).get(v).map_or(s.start, |w| w.range.start);
     let outlet = cx
         .draft
@@ -419,19 +419,19 @@ fn is_eyewitness(cx: &Context, s: &Range<usize>, lower: &[String]) -> bool {
 /// The sentence reports something rather than saying how things generally
 /// are: a past or perfect verb, a future, a date or time, or a number in a
 /// statement that is not a general "can/must" rule.
-fn is_claim(cx: &Context, words: &[Word], lower: &[String]) -> bool {
+fn is_claim(cx: &Context, words: &[Word], lower: &[&str]) -> bool {
     let in_name = |w: &Word| {
         let m = &cx.draft.mentions;
         let i = m.partition_point(|m| m.range.end <= w.range.start);
         m.get(i).is_some_and(|m| m.range.start <= w.range.start)
     };
-    let first = lower.first().map(String::as_str).unwrap_or("");
+    let first = lower.first().copied().unwrap_or("");
     // "If passed, the bill would…": a hypothetical. "Get the best in your
     // inbox": addressed to the reader, a prompt and not a report.
     let to_reader = words
         .iter()
         .zip(lower)
-        .any(|(w, l)| matches!(l.as_str(), "you" | "your") && !cx.is_quoted(&w.range));
+        .any(|(w, l)| matches!(*l, "you" | "your") && !cx.is_quoted(&w.range));
     if first == "if" || to_reader {
         return false;
     }
@@ -443,7 +443,7 @@ fn is_claim(cx: &Context, words: &[Word], lower: &[String]) -> bool {
             continue;
         }
         modal |= in_section("modal", l);
-        copula |= matches!(l.as_str(), "is" | "are");
+        copula |= matches!(*l, "is" | "are");
         let digits = w.text.chars().any(|c| c.is_ascii_digit());
         // A year or a date word places the sentence in time.
         if (digits && is_year(w.text)) || in_section("event", l) {
@@ -458,9 +458,9 @@ fn is_claim(cx: &Context, words: &[Word], lower: &[String]) -> bool {
             .iter()
             .skip(i + 1)
             .take(2)
-            .any(|n| n == "been" || is_participle(n));
+            .any(|n| *n == "been" || is_participle(n));
         // "was furious", "were cautious": a past state is a report too.
-        if matches!(l.as_str(), "was" | "were") && i > 0 {
+        if matches!(*l, "was" | "were") && i > 0 {
             return true;
         }
         if in_section("perfect", l) && perfect {
@@ -468,8 +468,8 @@ fn is_claim(cx: &Context, words: &[Word], lower: &[String]) -> bool {
         }
         // "members are elected", "can be removed": a present passive states
         // how things generally work.
-        let after_present = (1..=2)
-            .any(|k| i >= k && matches!(lower[i - k].as_str(), "is" | "are" | "be" | "being"));
+        let after_present =
+            (1..=2).any(|k| i >= k && matches!(lower[i - k], "is" | "are" | "be" | "being"));
         // A capitalised "-ed" word opening a sentence is still a verb only
         // after a subject, so only lower-case words count.
         let lower_case = w.text.chars().next().is_some_and(char::is_lowercase);

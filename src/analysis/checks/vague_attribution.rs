@@ -55,7 +55,7 @@ const OPEN_REACH: usize = 8;
 
 pub(crate) fn check(cx: &Context) -> Vec<Checked> {
     let words = &cx.words;
-    let lower: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
+    let lower: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -110,13 +110,13 @@ fn same_clause(cx: &Context, a: &Word, b: &Word) -> bool {
 }
 
 /// Whether `phrase` is spelt by the words from `i`, in one clause.
-fn matches_at(cx: &Context, lower: &[String], i: usize, phrase: &[&str]) -> bool {
+fn matches_at(cx: &Context, lower: &[&str], i: usize, phrase: &[&str]) -> bool {
     phrase.len() <= lower.len() - i
         && phrase.iter().enumerate().all(|(k, p)| lower[i + k] == *p)
         && (1..phrase.len()).all(|k| same_clause(cx, &cx.words[i + k - 1], &cx.words[i + k]))
 }
 
-fn fixed_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)> {
+fn fixed_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
     FIXED
         .iter()
         .filter(|p| matches_at(cx, lower, i, p))
@@ -126,7 +126,7 @@ fn fixed_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)> 
 
 /// "sources close to the president said": the phrase, its description, and
 /// its verb when one follows in the same clause.
-fn open_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)> {
+fn open_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
     let phrase = OPEN
         .iter()
         .filter(|p| matches_at(cx, lower, i, p))
@@ -136,7 +136,7 @@ fn open_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)> {
         if !same_clause(cx, &cx.words[j - 1], &cx.words[j]) {
             break;
         }
-        if in_section("verbs", &lower[j]) && !is_determiner(&lower[j - 1]) {
+        if in_section("verbs", lower[j]) && !is_determiner(lower[j - 1]) {
             return Some((i, j));
         }
     }
@@ -151,8 +151,8 @@ fn open_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)> {
 }
 
 /// "senior officials have said", "said officials", "many believe".
-fn subject_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)> {
-    if !in_section("subjects", &lower[i]) {
+fn subject_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
+    if !in_section("subjects", lower[i]) {
         return None;
     }
     // A named body just before ("Ministry officials") names the source.
@@ -160,7 +160,7 @@ fn subject_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)
     let mut start = i;
     while start > 0
         && same_clause(cx, &words[start - 1], &words[start])
-        && (in_section("modifiers", &lower[start - 1])
+        && (in_section("modifiers", lower[start - 1])
             || lexicon::is_nationality(words[start - 1].text)
             || words[start - 1].text == "U.S")
     {
@@ -175,19 +175,19 @@ fn subject_at(cx: &Context, lower: &[String], i: usize) -> Option<(usize, usize)
     }
     // Subject then verb, perhaps with a helper between.
     let mut j = i + 1;
-    while j < lower.len() && j <= i + 2 && in_section("aux", &lower[j]) {
+    while j < lower.len() && j <= i + 2 && in_section("aux", lower[j]) {
         j += 1;
     }
     if j < lower.len()
         && same_clause(cx, &words[j - 1], &words[j])
-        && is_verb(&lower[j])
-        && !is_determiner(&lower[j - 1])
+        && is_verb(lower[j])
+        && !is_determiner(lower[j - 1])
         && !cx.is_quoted(&words[j].range)
     {
         return Some((start, j));
     }
     // Verb then subject: "…, said officials".
-    if start > 0 && lexicon::is_speech_verb(&lower[start - 1]) {
+    if start > 0 && lexicon::is_speech_verb(lower[start - 1]) {
         let v = start - 1;
         if same_clause(cx, &words[v], &words[start]) && !cx.is_quoted(&words[v].range) {
             return Some((v, i));
