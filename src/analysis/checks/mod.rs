@@ -29,7 +29,7 @@ use crate::analysis::lookups::Lookups;
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
 use crate::config::AttributionStyle;
 use crate::corpus::{fold, Corpus, SpeakerRef};
-use crate::lexicon;
+use crate::lexicon::{self, FastMap, FastSet};
 use crate::server::{Finding, QuickFix, Related, Severity, Target};
 
 /// Every rule's code, in the order rules run.
@@ -413,10 +413,14 @@ pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Word lists by section name, hashed fast: the rules ask several
+/// sections about every word of the draft on every keystroke.
+pub(crate) type Sections = FastMap<&'static str, FastSet<&'static str>>;
+
 /// A word-list data file read into its `[sections]`: one lower-case entry
 /// per line, `#` starting a comment.
-pub(crate) fn sections(data: &'static str) -> HashMap<&'static str, HashSet<&'static str>> {
-    let mut out: HashMap<&str, HashSet<&str>> = HashMap::new();
+pub(crate) fn sections(data: &'static str) -> Sections {
+    let mut out = Sections::default();
     let mut current = "";
     for line in data.lines() {
         let line = line.split('#').next().unwrap_or("").trim();

@@ -25,7 +25,7 @@
 //!
 //! [`PassageIndex`]: crate::corpus::passages::PassageIndex
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -38,7 +38,7 @@ use crate::server::{QuickFix, Related, Severity, Target};
 
 pub const CODE: &str = "unsourced-claim";
 
-static WORDS: LazyLock<HashMap<&'static str, HashSet<&'static str>>> =
+static WORDS: LazyLock<super::Sections> =
     LazyLock::new(|| sections(include_str!("claim_words.txt")));
 
 fn in_section(section: &str, word: &str) -> bool {

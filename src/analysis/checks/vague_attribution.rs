@@ -10,7 +10,6 @@
 //! "said officials"), fixed phrases, and open phrases that run on with a
 //! description up to their verb ("sources close to the president said").
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -20,7 +19,7 @@ use crate::server::Severity;
 
 pub const CODE: &str = "vague-attribution";
 
-static WORDS: LazyLock<HashMap<&'static str, HashSet<&'static str>>> =
+static WORDS: LazyLock<super::Sections> =
     LazyLock::new(|| sections(include_str!("vague_attribution.txt")));
 
 /// Multi-word phrases of a section, as word lists.
