@@ -221,12 +221,7 @@ impl DossierBackend {
                 if path.is_absolute() {
                     continue;
                 }
-                let doc = served
-                    .corpus
-                    .documents
-                    .iter()
-                    .position(|d| d.embedded && &d.path == path);
-                if let Some(copy) = doc.and_then(|d| served.files.path(d)) {
+                if let Some(copy) = served.files.embedded_copy(path) {
                     related.target.file = Some(copy.to_path_buf());
                 }
             }

@@ -11,7 +11,6 @@
 //! answer found in the old one moves back to the young, so whatever the
 //! last few checks used survives however long the session runs.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -19,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use crate::analysis::checks::unsourced_claim::Support;
 use crate::analysis::quote_source::QuoteSource;
 use crate::corpus::EntityId;
+use crate::lexicon::FastMap;
 
 /// Answers of each kind kept per generation: several drafts' worth (a
 /// 3 MB document has about 2,000 quotations and 8,000 claims).
@@ -104,16 +104,16 @@ where
 
 #[derive(Debug)]
 struct TwoGenerations<K, V> {
-    young: HashMap<K, V>,
-    old: HashMap<K, V>,
+    young: FastMap<K, V>,
+    old: FastMap<K, V>,
     cap: usize,
 }
 
 impl<K, V> Default for TwoGenerations<K, V> {
     fn default() -> Self {
         TwoGenerations {
-            young: HashMap::new(),
-            old: HashMap::new(),
+            young: FastMap::default(),
+            old: FastMap::default(),
             cap: GENERATION,
         }
     }

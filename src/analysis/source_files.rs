@@ -28,6 +28,9 @@ enum Offsets {
 #[derive(Debug, Clone, Default)]
 pub struct SourceFiles {
     files: Vec<Option<(PathBuf, Offsets)>>,
+    /// The embedded documents by the relative path they are named by, so
+    /// a finding's link is resolved without walking the whole corpus.
+    embedded: Vec<(PathBuf, DocId)>,
 }
 
 /// The folder embedded articles are copied to:
@@ -75,7 +78,20 @@ impl SourceFiles {
                     .map(|path| (path, offsets))
             })
             .collect();
-        SourceFiles { files }
+        let embedded = corpus
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.embedded)
+            .map(|(id, d)| (d.path.clone(), id))
+            .collect();
+        SourceFiles { files, embedded }
+    }
+
+    /// The on-disk copy of the embedded document named `path`.
+    pub fn embedded_copy(&self, path: &Path) -> Option<&Path> {
+        let (_, doc) = self.embedded.iter().find(|(p, _)| p == path)?;
+        self.path(*doc)
     }
 
     /// The file a document can be opened from.

@@ -29,7 +29,7 @@ use crate::analysis::lookups::Lookups;
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
 use crate::config::AttributionStyle;
 use crate::corpus::{fold, Corpus, SpeakerRef};
-use crate::lexicon::{self, FastMap, FastSet};
+use crate::lexicon::{self, FastMap};
 use crate::server::{Finding, QuickFix, Related, Severity, Target};
 
 /// Every rule's code, in the order rules run.
@@ -413,25 +413,54 @@ pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Word lists by section name, hashed fast: the rules ask several
-/// sections about every word of the draft on every keystroke.
-pub(crate) type Sections = FastMap<&'static str, FastSet<&'static str>>;
-
 /// A word-list data file read into its `[sections]`: one lower-case entry
-/// per line, `#` starting a comment.
+/// per line, `#` starting a comment. The rules ask several sections about
+/// every word of the draft on every keystroke, so each word is hashed once
+/// and maps to the set of sections it is in.
+#[derive(Debug, Default)]
+pub(crate) struct Sections {
+    names: Vec<&'static str>,
+    entries: Vec<Vec<&'static str>>,
+    words: FastMap<&'static str, u64>,
+}
+
+impl Sections {
+    /// True when `word` is an entry of `section`.
+    pub(crate) fn contains(&self, section: &str, word: &str) -> bool {
+        let Some(bit) = self.names.iter().position(|n| *n == section) else {
+            return false;
+        };
+        self.words.get(word).is_some_and(|b| b & (1 << bit) != 0)
+    }
+
+    /// The entries of `section`, in file order.
+    pub(crate) fn entries(&self, section: &str) -> &[&'static str] {
+        self.names
+            .iter()
+            .position(|n| *n == section)
+            .map_or(&[], |i| self.entries[i].as_slice())
+    }
+}
+
 pub(crate) fn sections(data: &'static str) -> Sections {
     let mut out = Sections::default();
-    let mut current = "";
+    let mut current = None;
     for line in data.lines() {
         let line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
             continue;
         }
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            current = name;
-            out.entry(current).or_default();
-        } else {
-            out.entry(current).or_default().insert(line);
+            let i = out.names.iter().position(|n| *n == name).unwrap_or_else(|| {
+                out.names.push(name);
+                out.entries.push(Vec::new());
+                out.names.len() - 1
+            });
+            assert!(i < 64, "a word-list file holds at most 64 sections");
+            current = Some(i);
+        } else if let Some(i) = current {
+            out.entries[i].push(line);
+            *out.words.entry(line).or_insert(0) |= 1 << i;
         }
     }
     out

@@ -42,7 +42,7 @@ static WORDS: LazyLock<super::Sections> =
     LazyLock::new(|| sections(include_str!("claim_words.txt")));
 
 fn in_section(section: &str, word: &str) -> bool {
-    WORDS.get(section).is_some_and(|s| s.contains(word))
+    WORDS.contains(section, word)
 }
 
 /// Sentences with fewer words are fragments, captions or kickers.

@@ -25,16 +25,17 @@ static WORDS: LazyLock<super::Sections> =
 /// Multi-word phrases of a section, as word lists.
 fn phrases(section: &str) -> Vec<Vec<&'static str>> {
     WORDS
-        .get(section)
-        .map(|s| s.iter().map(|p| p.split(' ').collect()).collect())
-        .unwrap_or_default()
+        .entries(section)
+        .iter()
+        .map(|p| p.split(' ').collect())
+        .collect()
 }
 
 static FIXED: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| phrases("phrases"));
 static OPEN: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| phrases("open"));
 
 fn in_section(section: &str, word: &str) -> bool {
-    WORDS.get(section).is_some_and(|s| s.contains(word))
+    WORDS.contains(section, word)
 }
 
 fn is_verb(word: &str) -> bool {
