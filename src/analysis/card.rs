@@ -3,9 +3,9 @@
 //! which sources mention it, what it is quoted saying, links to the lines.
 //! Every piece of source text is escaped so it renders as plain text.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
+use crate::corpus::ties::{contains_word, Tie};
 use crate::corpus::{Corpus, DocId, Entity, EntityId, EntityKind, SpeakerRef};
 
 /// Where a card's links point: a URI for a document at a 1-based line.
@@ -225,7 +225,12 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
     let names: Vec<&str> = std::iter::once(e.name.as_str())
         .chain(e.aliases.iter().map(String::as_str))
         .collect();
-    for q in &corpus.quotes {
+    // Only the speakers and roles holding one of the names' words are
+    // looked at; they come in corpus order, speakers before roles.
+    let candidates = corpus.ties().candidates(names.iter().copied());
+    for tie in &candidates {
+        let Tie::Speaker(i) = *tie else { continue };
+        let q = &corpus.quotes[i];
         if let Some(SpeakerRef::Descriptive(who)) = &q.speaker {
             if names.iter().any(|n| contains_word(who, n)) {
                 let d = &corpus.documents[q.span.doc];
@@ -238,16 +243,13 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
             }
         }
     }
-    // People's roles by document, gathered once (an agency of a large
-    // archive has thousands of mentions to test against them).
-    let mut roles_in: Option<HashMap<DocId, Vec<std::ops::Range<usize>>>> = None;
     for m in e.mentions.iter().filter(|m| !m.boilerplate) {
         let d = &corpus.documents[m.span.doc];
         if let Some(phrase) = described_person_around(&d.text, m.span.range.clone()) {
             // "Ann Lee, a retired Board officer": the named person is listed
             // with their role below, not again as an unnamed one.
-            let roles = roles_in.get_or_insert_with(|| people_roles_by_doc(corpus));
-            if is_named_persons_role(roles, m.span.doc, &d.text, &phrase, m.span.range.start) {
+            let roles = corpus.ties().people_roles_in(m.span.doc);
+            if is_named_persons_role(roles, &d.text, &phrase, m.span.range.start) {
                 continue;
             }
             let entry = format!(
@@ -261,19 +263,22 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
             }
         }
     }
-    for (i, other) in corpus.entities.iter().enumerate() {
-        if other.kind != EntityKind::Person {
+    // Each person once, with the first of their roles that names it.
+    let mut last_person = None;
+    for tie in &candidates {
+        let Tie::Role { person, role } = *tie else {
+            continue;
+        };
+        if last_person == Some(person) {
             continue;
         }
-        if let Some(role) = other
-            .roles
-            .iter()
-            .find(|r| names.iter().any(|n| contains_word(&r.text, n)))
-        {
+        let role = &corpus.entities[person].roles[role];
+        if names.iter().any(|n| contains_word(&role.text, n)) {
+            last_person = Some(person);
             let d = &corpus.documents[role.span.doc];
             out.push(format!(
                 "{}, {} ({}:{})",
-                escape_markdown(&corpus.entities[i].name),
+                escape_markdown(&corpus.entities[person].name),
                 escape_markdown(&role.text),
                 short_id(&d.id),
                 d.line_of(role.span.range.start)
@@ -284,29 +289,10 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
     out
 }
 
-/// Where each document's people's roles stand.
-fn people_roles_by_doc(corpus: &Corpus) -> HashMap<DocId, Vec<std::ops::Range<usize>>> {
-    let mut by_doc: HashMap<DocId, Vec<std::ops::Range<usize>>> = HashMap::new();
-    for e in corpus
-        .entities
-        .iter()
-        .filter(|e| e.kind == EntityKind::Person)
-    {
-        for r in &e.roles {
-            by_doc
-                .entry(r.span.doc)
-                .or_default()
-                .push(r.span.range.clone());
-        }
-    }
-    by_doc
-}
-
 /// True when the described phrase around `at` is a named person's role
 /// (an appositive the corpus already read as a role).
 fn is_named_persons_role(
-    roles: &HashMap<DocId, Vec<std::ops::Range<usize>>>,
-    doc: DocId,
+    roles: &[std::ops::Range<usize>],
     text: &str,
     phrase: &str,
     at: usize,
@@ -319,17 +305,7 @@ fn is_named_persons_role(
     else {
         return false;
     };
-    roles
-        .get(&doc)
-        .is_some_and(|rs| rs.iter().any(|r| r.start <= at && start <= r.end))
-}
-
-fn contains_word(hay: &str, needle: &str) -> bool {
-    hay.match_indices(needle).any(|(i, _)| {
-        let before = hay[..i].chars().next_back();
-        let after = hay[i + needle.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
+    roles.iter().any(|r| r.start <= at && start <= r.end)
 }
 
 /// "a former <org> operative", "A former senior official at … <org>": an

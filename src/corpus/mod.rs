@@ -21,10 +21,12 @@ pub mod quote_match;
 pub mod quotes;
 pub mod roles;
 pub mod source;
+pub mod ties;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -78,6 +80,9 @@ pub struct Corpus {
     /// Entities in the order their aliases went into `names`: a cached
     /// corpus rebuilds the same automaton from it.
     pub(crate) name_ranking: Vec<EntityId>,
+    /// Quotes by speaker and texts tying people to organisations, for
+    /// cards; worked out on first use ([`Corpus::ties`]).
+    ties: OnceLock<ties::Ties>,
 }
 
 /// The automaton over every entity's name and aliases, `ranked` first.
@@ -368,6 +373,7 @@ impl Corpus {
             quote_index,
             passages,
             name_ranking: ranked,
+            ties: OnceLock::new(),
         }
     }
 
@@ -394,6 +400,7 @@ impl Corpus {
             quote_index,
             passages,
             name_ranking,
+            ties: OnceLock::new(),
         }
     }
 
@@ -426,9 +433,16 @@ impl Corpus {
 
     /// Quotes the sources give to `entity`, best first (not boilerplate).
     pub fn quotes_by(&self, entity: EntityId) -> impl Iterator<Item = &Quote> {
-        self.quotes
+        self.ties()
+            .quotes_by(entity)
             .iter()
-            .filter(move |q| !q.boilerplate && q.speaker == Some(SpeakerRef::Entity(entity)))
+            .map(|&i| &self.quotes[i])
+    }
+
+    /// The card look-up tables (see [`ties`]), built on first use.
+    pub fn ties(&self) -> &ties::Ties {
+        self.ties
+            .get_or_init(|| ties::Ties::new(&self.entities, &self.quotes))
     }
 
     /// The knowledge base as the stable JSON interface of `dossier corpus --json`.

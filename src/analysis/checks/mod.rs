@@ -112,6 +112,8 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
 /// first check after a build does not wait for it.
 pub fn prepare(corpus: &Corpus) {
     name_variant::KnownNames::for_corpus(corpus);
+    // And what hover cards look up.
+    corpus.ties();
 }
 
 /// A word of the draft's prose.
@@ -451,11 +453,15 @@ pub(crate) fn sections(data: &'static str) -> Sections {
             continue;
         }
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            let i = out.names.iter().position(|n| *n == name).unwrap_or_else(|| {
-                out.names.push(name);
-                out.entries.push(Vec::new());
-                out.names.len() - 1
-            });
+            let i = out
+                .names
+                .iter()
+                .position(|n| *n == name)
+                .unwrap_or_else(|| {
+                    out.names.push(name);
+                    out.entries.push(Vec::new());
+                    out.names.len() - 1
+                });
             assert!(i < 64, "a word-list file holds at most 64 sections");
             current = Some(i);
         } else if let Some(i) = current {

@@ -350,9 +350,7 @@ fn credited_by_next(cx: &Context, i: usize, paragraph: usize) -> bool {
     }
     let words = cx.words_in(next);
     let lower: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
-    words.len() <= 10
-        && lower.contains(&"this")
-        && lower.iter().any(|w| in_section("reporting", w))
+    words.len() <= 10 && lower.contains(&"this") && lower.iter().any(|w| in_section("reporting", w))
 }
 
 /// The sentence opens by pointing back: "He added…", "They then…",
