@@ -68,9 +68,23 @@ pub fn escape_markdown(text: &str) -> String {
 }
 
 /// Shorten to at most `max` characters on a word boundary, with an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
+pub fn shorten(whole: &str, max: usize) -> String {
+    // White space made single spaces, stopping once past `max` characters
+    // (a passage can be long and only its start is shown).
+    let mut text = String::new();
+    let mut chars = 0;
+    for word in whole.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+            chars += 1;
+        }
+        text.push_str(word);
+        chars += word.chars().count();
+        if chars > max {
+            break;
+        }
+    }
+    if chars <= max {
         return text;
     }
     let cut: String = text.chars().take(max).collect();

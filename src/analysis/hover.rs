@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::analysis::card::{self, escape_markdown, shorten};
 use crate::analysis::checks::unsourced_claim;
@@ -171,11 +172,11 @@ fn quote_card(
     let words = draft.quote_text(q);
     let located = match lookups {
         Some(memo) => memo.quote(words, || quote_source::locate(corpus, words)),
-        None => quote_source::locate(corpus, words),
+        None => Arc::new(quote_source::locate(corpus, words)),
     };
-    let markdown = match located {
-        QuoteSource::Found(hits) => found_card(corpus, files, &hits),
-        QuoteSource::Near(hit) => near_card(corpus, files, &hit),
+    let markdown = match located.as_ref() {
+        QuoteSource::Found(hits) => found_card(corpus, files, hits),
+        QuoteSource::Near(hit) => near_card(corpus, files, hit),
         QuoteSource::NotFound => {
             let mut out = String::from("✗ **Not found in the sources**\n\n");
             if words.split_whitespace().count() < MIN_WORDS_FOR_MISS {

@@ -30,7 +30,7 @@ type ClaimKey = (String, Option<PathBuf>);
 /// What a check asked of one corpus, and what it was told.
 #[derive(Debug, Default)]
 pub struct Lookups {
-    quotes: Mutex<TwoGenerations<String, QuoteSource>>,
+    quotes: Mutex<TwoGenerations<String, Arc<QuoteSource>>>,
     /// Keyed by the claim and the draft's own file (left out of the
     /// search).
     supports: Mutex<TwoGenerations<ClaimKey, Option<Support>>>,
@@ -42,8 +42,8 @@ pub struct Lookups {
 
 impl Lookups {
     /// Where a quotation stands, from memory or from `find`.
-    pub fn quote(&self, quote: &str, find: impl FnOnce() -> QuoteSource) -> QuoteSource {
-        remember(&self.quotes, quote, str::to_string, find)
+    pub fn quote(&self, quote: &str, find: impl FnOnce() -> QuoteSource) -> Arc<QuoteSource> {
+        remember(&self.quotes, quote, str::to_string, || Arc::new(find()))
     }
 
     /// The support of a claim, from memory or from `find`.
@@ -197,7 +197,7 @@ mod tests {
                 asked += 1;
                 QuoteSource::NotFound
             });
-            assert_eq!(found, QuoteSource::NotFound);
+            assert_eq!(*found, QuoteSource::NotFound);
         }
         assert_eq!(asked, 1);
         // A claim is remembered per draft file: the file is left out of

@@ -145,7 +145,7 @@ pub(crate) struct Context<'a, 't> {
     /// Words of the prose, in order.
     pub words: Vec<Word<'a>>,
     /// Where each of `draft.quotes` stands in the sources.
-    pub located: Vec<QuoteSource>,
+    pub located: Vec<Arc<QuoteSource>>,
     /// Name keys of the project's own names.
     pub project_names: HashSet<String>,
     /// The draft's quoted stretches, merged and in order.
@@ -165,16 +165,16 @@ impl<'a, 't> Context<'a, 't> {
     pub fn new(corpus: &'a Corpus, draft: &'a Draft<'t>, options: &'a CheckOptions) -> Self {
         // A draft that repeats a quotation looks it up once.
         let mut seen: HashMap<&str, usize> = HashMap::new();
-        let mut located: Vec<QuoteSource> = Vec::with_capacity(draft.quotes.len());
+        let mut located: Vec<Arc<QuoteSource>> = Vec::with_capacity(draft.quotes.len());
         for q in &draft.quotes {
             let words = draft.quote_text(q);
             let found = match seen.get(words) {
-                Some(&i) => located[i].clone(),
+                Some(&i) => Arc::clone(&located[i]),
                 None => {
                     seen.insert(words, located.len());
                     match &options.lookups {
                         Some(memo) => memo.quote(words, || quote_source::locate(corpus, words)),
-                        None => quote_source::locate(corpus, words),
+                        None => Arc::new(quote_source::locate(corpus, words)),
                     }
                 }
             };
@@ -307,7 +307,10 @@ impl<'a, 't> Context<'a, 't> {
 
     /// The draft's quotes and where each stands, together.
     pub fn quotes(&self) -> impl Iterator<Item = (&'a DraftQuote, &QuoteSource)> {
-        self.draft.quotes.iter().zip(self.located.iter())
+        self.draft
+            .quotes
+            .iter()
+            .zip(self.located.iter().map(|l| l.as_ref()))
     }
 
     /// How the sources name whoever said a passage, with where they say it:
