@@ -33,21 +33,22 @@ pub fn hover(
 pub fn hover_with(
     corpus: &Corpus,
     files: &SourceFiles,
-    lookups: Option<&Lookups>,
+    lookups: Option<&Arc<Lookups>>,
     draft: &Draft<'_>,
     offset: usize,
 ) -> Option<HoverCard> {
+    let memo = lookups.map(Arc::as_ref);
     let mention = draft.mention_at(offset);
     let quote = draft.quote_at(offset);
     // A known name inside a quote is the more precise answer; an unknown
     // capitalised word inside one is usually just part of the quote.
     if let Some(m) = mention.filter(|m| m.entity.is_some() || quote.is_none()) {
-        return Some(mention_card(corpus, files, lookups, draft, m));
+        return Some(mention_card(corpus, files, memo, draft, m));
     }
     if let Some(q) = quote {
-        return Some(quote_card(corpus, files, lookups, draft, q));
+        return Some(quote_card(corpus, files, memo, draft, q));
     }
-    claim_card(corpus, files, draft, offset)
+    claim_card(corpus, files, lookups, draft, offset)
 }
 
 /// An unsourced claim under the cursor that a source passage may back: the
@@ -57,10 +58,11 @@ pub fn hover_with(
 fn claim_card(
     corpus: &Corpus,
     files: &SourceFiles,
+    lookups: Option<&Arc<Lookups>>,
     draft: &Draft<'_>,
     offset: usize,
 ) -> Option<HoverCard> {
-    let claim = unsourced_claim::claim_at(corpus, draft, offset)?;
+    let claim = unsourced_claim::claim_at(corpus, draft, lookups, offset)?;
     let support = claim.support.as_ref()?;
     let d = corpus.documents.get(support.doc)?;
     let hit = SourceHit {

@@ -27,11 +27,12 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use super::{finding, fix, one_line, overlaps, sections, CheckOptions, Checked, Context, Word};
 use crate::analysis::card::shorten;
 use crate::analysis::draft::Draft;
+use crate::analysis::lookups::Lookups;
 use crate::config::ClaimAttribution;
 use crate::corpus::{passages, Corpus, DocId, Document, EntityKind};
 use crate::server::{QuickFix, Related, Severity, Target};
@@ -74,12 +75,22 @@ pub struct Support {
 
 /// The unsourced claim under `offset` in a draft, with its support (for
 /// hover: the sentence the warning stands on).
-pub fn claim_at(corpus: &Corpus, draft: &Draft<'_>, offset: usize) -> Option<Claim> {
-    let options = CheckOptions::default();
+/// Only that claim's support is searched, and what earlier checks looked
+/// up (`lookups`) is reused: a hover between names must not cost a check.
+pub fn claim_at(
+    corpus: &Corpus,
+    draft: &Draft<'_>,
+    lookups: Option<&Arc<Lookups>>,
+    offset: usize,
+) -> Option<Claim> {
+    let options = CheckOptions {
+        lookups: lookups.cloned(),
+        ..CheckOptions::default()
+    };
     let cx = Context::new(corpus, draft, &options);
-    claims(&cx)
+    claims_where(&cx, |r| r.start <= offset && offset <= r.end)
         .into_iter()
-        .find(|c| c.range.start <= offset && offset <= c.range.end)
+        .next()
 }
 
 /// The findings for claims already found.
@@ -199,6 +210,12 @@ pub fn prefer(fixes: &mut [QuickFix], style: ClaimAttribution) {
 
 /// The draft's unsourced claims, in order, each with its best support.
 pub(crate) fn claims(cx: &Context) -> Vec<Claim> {
+    claims_where(cx, |_| true)
+}
+
+/// The claims whose range `keep` accepts (every sentence is still read, as
+/// whether one is attributed depends on those before it).
+fn claims_where(cx: &Context, keep: impl Fn(&Range<usize>) -> bool) -> Vec<Claim> {
     let sentences = &cx.draft.sentences;
     let mut out = Vec::new();
     // The sentence before: its paragraph, whether it was attributed at
@@ -229,6 +246,9 @@ pub(crate) fn claims(cx: &Context) -> Vec<Claim> {
             continue;
         }
         let range = trimmed(cx, s);
+        if !keep(&range) {
+            continue;
+        }
         out.push(Claim {
             actor: actor(cx, s),
             support: support(cx, &range),
