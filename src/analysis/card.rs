@@ -337,7 +337,7 @@ fn described_person_around(text: &str, name: std::ops::Range<usize>) -> Option<S
     let words: Vec<&str> = window.split_whitespace().collect();
     let art = words
         .iter()
-        .rposition(|w| matches!(w.to_lowercase().as_str(), "a" | "an" | "one"))?;
+        .rposition(|w| ["a", "an", "one"].iter().any(|a| w.eq_ignore_ascii_case(a)))?;
     if words.len() - art > 9 {
         return None;
     }
