@@ -188,8 +188,11 @@ pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> Stri
     // Up to three short quotes, each once, each linked to its line.
     // Quotes of four words or more say what the person said; two-word
     // scare quotes ("a disgrace") come only when there is nothing else.
-    let mut by: Vec<&crate::corpus::Quote> = corpus.quotes_by(entity).collect();
-    by.sort_by_key(|q| q.text.split_whitespace().count() < 4);
+    let long = |q: &&crate::corpus::Quote| q.text.split_whitespace().nth(3).is_some();
+    let by = corpus
+        .quotes_by(entity)
+        .filter(long)
+        .chain(corpus.quotes_by(entity).filter(|q| !long(q)));
     let mut quotes: Vec<&crate::corpus::Quote> = Vec::new();
     for q in by {
         if !quotes.iter().any(|seen| seen.text == q.text) {
