@@ -33,18 +33,24 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
         if said.is_empty() || draft_name.is_empty() {
             continue;
         }
+        // The draft's side of each comparison, keyed once for all hits.
+        let unknown_key = match speaker {
+            Speaker::Unknown(name) => name_key(name),
+            _ => String::new(),
+        };
+        let draft_key = name_key(&draft_name);
         let agrees = |(h, s): &(&SourceHit, &SpeakerRef)| match (speaker, s) {
             (Speaker::Descriptive(_), _) => true,
             (Speaker::Known(d), SpeakerRef::Entity(e)) => same_actor(cx, *d, *e),
-            (Speaker::Unknown(name), SpeakerRef::Entity(e)) => {
+            (Speaker::Unknown(_), SpeakerRef::Entity(e)) => {
                 cx.corpus
                     .entities
                     .get(*e)
-                    .is_some_and(|e| same_name(name, &e.name))
+                    .is_some_and(|e| same_key(&unknown_key, &e.name))
                     || h.speaker_name(cx.corpus)
-                        .is_some_and(|n| same_name(name, n))
+                        .is_some_and(|n| same_key(&unknown_key, n))
             }
-            (_, SpeakerRef::Descriptive(d)) => same_name(&draft_name, d),
+            (_, SpeakerRef::Descriptive(d)) => same_key(&draft_key, d),
         };
         if said.iter().any(agrees) {
             continue;
@@ -94,12 +100,19 @@ fn same_actor(cx: &Context, a: EntityId, b: EntityId) -> bool {
 
 /// Same name, or one is the other's surname.
 fn same_name(a: &str, b: &str) -> bool {
-    let (a, b) = (name_key(a), name_key(b));
+    same_key(&name_key(a), b)
+}
+
+/// [`same_name`] when the first name's key is already made.
+fn same_key(a: &str, b: &str) -> bool {
+    let b = name_key(b);
     if a == b {
         return true;
     }
-    let last = |s: &str| s.rsplit(' ').next().unwrap_or("").to_string();
-    let (la, lb) = (last(&a), last(&b));
+    fn last(s: &str) -> &str {
+        s.rsplit(' ').next().unwrap_or("")
+    }
+    let (la, lb) = (last(a), last(&b));
     !la.is_empty() && la == lb && (a == la || b == lb)
 }
 

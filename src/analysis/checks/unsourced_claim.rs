@@ -141,7 +141,7 @@ pub fn credit(doc: &Document) -> String {
         return one_line(outlet);
     }
     match doc.title.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(title) => format!("“{}”", shorten(&one_line(title), 60)),
+        Some(title) => format!("“{}”", shorten(title, 60)),
         None => doc.id.clone(),
     }
 }
@@ -159,7 +159,7 @@ fn attribution_fixes(cx: &Context, sentence: &Range<usize>, doc: &Document) -> V
     let label = doc
         .title
         .as_deref()
-        .map(|t| shorten(&one_line(t), 60))
+        .map(|t| shorten(t, 60))
         .unwrap_or_else(|| doc.id.clone());
     let path = doc.path.to_string_lossy().replace(' ', "%20");
     let mut according = fix(
