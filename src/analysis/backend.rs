@@ -377,7 +377,13 @@ impl Backend for DossierBackend {
             return Vec::new();
         };
         let draft = self.read(&served, text, None);
-        goto::definition(&served.corpus, &served.files, &draft, offset)
+        goto::definition(
+            &served.corpus,
+            &served.files,
+            Some(&served.lookups),
+            &draft,
+            offset,
+        )
     }
 
     fn references(&self, text: &str, offset: usize) -> Vec<Target> {

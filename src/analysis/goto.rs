@@ -2,16 +2,22 @@
 //! words in the sources, from a name to where the sources introduce it, and
 //! every mention of an actor across the sources and the draft.
 
+use std::sync::Arc;
+
 use crate::analysis::draft::Draft;
+use crate::analysis::lookups::Lookups;
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
 use crate::analysis::source_files::SourceFiles;
 use crate::corpus::{Corpus, Entity, EntityId, Span};
 use crate::server::Target;
 
-/// Where the thing at `offset` comes from in the sources.
+/// Where the thing at `offset` comes from in the sources. A quotation is
+/// looked up through `lookups` when given (the checks have usually found
+/// it already).
 pub fn definition(
     corpus: &Corpus,
     files: &SourceFiles,
+    lookups: Option<&Lookups>,
     draft: &Draft<'_>,
     offset: usize,
 ) -> Vec<Target> {
@@ -24,10 +30,15 @@ pub fn definition(
     let Some(q) = draft.quote_at(offset) else {
         return Vec::new();
     };
-    let hits = match quote_source::locate(corpus, draft.quote_text(q)) {
+    let words = draft.quote_text(q);
+    let located = match lookups {
+        Some(memo) => memo.quote(words, || quote_source::locate(corpus, words)),
+        None => Arc::new(quote_source::locate(corpus, words)),
+    };
+    let hits: &[SourceHit] = match located.as_ref() {
         QuoteSource::Found(hits) => hits,
-        QuoteSource::Near(hit) => vec![hit],
-        QuoteSource::NotFound => Vec::new(),
+        QuoteSource::Near(hit) => std::slice::from_ref(hit),
+        QuoteSource::NotFound => &[],
     };
     hits.iter()
         .filter_map(|h: &SourceHit| target(corpus, files, h.doc, h.range.clone()))
@@ -160,12 +171,22 @@ Director Anna Kowalczyk said the closure was “a painful but necessary step �
             "Zoë wrote: the director called it “a painful but necessary step 🐟 for the fleet”.";
         let draft = Draft::read(text, true, &corpus);
         let at = text.find("necessary").expect("n");
-        let targets = definition(&corpus, &files, &draft, at);
+        let targets = definition(&corpus, &files, None, &draft, at);
         assert_eq!(targets.len(), 1, "{targets:?}");
         assert_eq!(
             read_target(&targets[0]),
             "a painful but necessary step 🐟 for the fleet"
         );
+        // The server's remembered look-ups give the same place, asked or
+        // answered from memory.
+        let memo = Lookups::default();
+        for _ in 0..2 {
+            assert_eq!(
+                definition(&corpus, &files, Some(&memo), &draft, at),
+                targets
+            );
+        }
+        assert_eq!(memo.len(), 1);
     }
 
     #[test]
@@ -174,7 +195,7 @@ Director Anna Kowalczyk said the closure was “a painful but necessary step �
         let (corpus, files) = on_disk(dir.path());
         let text = "Anna Kowalczyk spoke. Later Kowalczyk left.";
         let draft = Draft::read(text, true, &corpus);
-        let targets = definition(&corpus, &files, &draft, 2);
+        let targets = definition(&corpus, &files, None, &draft, 2);
         assert_eq!(targets.len(), 1);
         assert_eq!(read_target(&targets[0]), "Anna Kowalczyk");
         let refs = references(&corpus, &files, &draft, 2);
@@ -182,6 +203,13 @@ Director Anna Kowalczyk said the closure was “a painful but necessary step �
         assert_eq!(in_draft.len(), 2, "{refs:?}");
         assert!(refs.iter().any(|t| t.file.is_some()));
         // Between things: nothing.
-        assert!(definition(&corpus, &files, &draft, text.find("spoke").expect("s") + 1).is_empty());
+        assert!(definition(
+            &corpus,
+            &files,
+            None,
+            &draft,
+            text.find("spoke").expect("s") + 1
+        )
+        .is_empty());
     }
 }
