@@ -244,7 +244,8 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
         .collect();
     // Only the speakers and roles holding one of the names' words are
     // looked at; they come in corpus order, speakers before roles.
-    let candidates = corpus.ties().candidates(names.iter().copied());
+    let ties = corpus.ties();
+    let candidates = ties.candidates(names.iter().copied());
     for tie in &candidates {
         let Tie::Speaker(i) = *tie else { continue };
         let q = &corpus.quotes[i];
@@ -265,7 +266,7 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
         if let Some(phrase) = described_person_around(&d.text, m.span.range.clone()) {
             // "Ann Lee, a retired Board officer": the named person is listed
             // with their role below, not again as an unnamed one.
-            let roles = corpus.ties().people_roles_in(m.span.doc);
+            let roles = ties.people_roles_in(m.span.doc);
             if is_named_persons_role(roles, &d.text, &phrase, m.span.range.start) {
                 continue;
             }

@@ -2,8 +2,6 @@
 //! words in the sources, from a name to where the sources introduce it, and
 //! every mention of an actor across the sources and the draft.
 
-use std::sync::Arc;
-
 use crate::analysis::draft::Draft;
 use crate::analysis::lookups::Lookups;
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
@@ -30,11 +28,7 @@ pub fn definition(
     let Some(q) = draft.quote_at(offset) else {
         return Vec::new();
     };
-    let words = draft.quote_text(q);
-    let located = match lookups {
-        Some(memo) => memo.quote(words, || quote_source::locate(corpus, words)),
-        None => Arc::new(quote_source::locate(corpus, words)),
-    };
+    let located = quote_source::locate_with(corpus, lookups, draft.quote_text(q));
     let hits: &[SourceHit] = match located.as_ref() {
         QuoteSource::Found(hits) => hits,
         QuoteSource::Near(hit) => std::slice::from_ref(hit),

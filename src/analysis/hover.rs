@@ -172,10 +172,7 @@ fn quote_card(
     q: &DraftQuote,
 ) -> HoverCard {
     let words = draft.quote_text(q);
-    let located = match lookups {
-        Some(memo) => memo.quote(words, || quote_source::locate(corpus, words)),
-        None => Arc::new(quote_source::locate(corpus, words)),
-    };
+    let located = quote_source::locate_with(corpus, lookups, words);
     let markdown = match located.as_ref() {
         QuoteSource::Found(hits) => found_card(corpus, files, hits),
         QuoteSource::Near(hit) => near_card(corpus, files, hit),

@@ -3,7 +3,9 @@
 //! Shared by the quote checks, quote hovers and go-to-source.
 
 use std::ops::Range;
+use std::sync::Arc;
 
+use crate::analysis::lookups::Lookups;
 use crate::corpus::{Corpus, DocId, SpeakerRef};
 
 /// A passage of a source that a quotation matches.
@@ -60,6 +62,15 @@ pub const MIN_WORDS_FOR_MISS: usize = 4;
 /// say all a card or a check can use, and finding them all would cost a
 /// keystroke seconds.
 pub const MAX_HITS: usize = 100;
+
+/// [`locate`] through `lookups` when the caller keeps them: the checks,
+/// hover and go-to-source ask about the same quotations again and again.
+pub fn locate_with(corpus: &Corpus, lookups: Option<&Lookups>, quote: &str) -> Arc<QuoteSource> {
+    match lookups {
+        Some(memo) => memo.quote(quote, || locate(corpus, quote)),
+        None => Arc::new(locate(corpus, quote)),
+    }
+}
 
 /// Look a quotation up in the corpus.
 pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {

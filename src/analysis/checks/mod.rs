@@ -172,10 +172,7 @@ impl<'a, 't> Context<'a, 't> {
                 Some(&i) => Arc::clone(&located[i]),
                 None => {
                     seen.insert(words, located.len());
-                    match &options.lookups {
-                        Some(memo) => memo.quote(words, || quote_source::locate(corpus, words)),
-                        None => Arc::new(quote_source::locate(corpus, words)),
-                    }
+                    quote_source::locate_with(corpus, options.lookups.as_deref(), words)
                 }
             };
             located.push(found);
