@@ -7,6 +7,7 @@
 //! offsets. Also owns the compact vocabulary and posting lists the passage
 //! index shares ([`Vocab`], [`Postings`]).
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
@@ -17,6 +18,7 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Document;
+use crate::lexicon::FastMap;
 
 /// A passage of a source text that a quotation matches.
 #[derive(Debug, Clone, PartialEq)]
@@ -697,7 +699,7 @@ impl Postings {
 /// increasing order, each term's list growing as compressed bytes.
 #[derive(Default)]
 pub(crate) struct PostingsBuilder {
-    terms: HashMap<String, TermList>,
+    terms: FastMap<String, TermList>,
 }
 
 #[derive(Default)]
@@ -915,15 +917,20 @@ impl QuoteIndex {
                 .par_iter()
                 .map(|text| {
                     let norm = normalize_quote(text);
-                    let mut toks: Vec<Range<usize>> = tokens(&norm).collect();
-                    toks.sort_unstable_by(|a, b| norm[a.clone()].cmp(&norm[b.clone()]));
+                    // Distinct tokens with their counts, in first-seen
+                    // order (a token's lists do not care which comes first).
+                    let mut seen: FastMap<&str, usize> = FastMap::default();
                     let mut counted: Vec<(Range<usize>, u32)> = Vec::new();
-                    for r in toks {
-                        match counted.last_mut() {
-                            Some((last, n)) if norm[last.clone()] == norm[r.clone()] => *n += 1,
-                            _ => counted.push((r, 1)),
+                    for r in tokens(&norm) {
+                        match seen.entry(&norm[r.clone()]) {
+                            Entry::Occupied(at) => counted[*at.get()].1 += 1,
+                            Entry::Vacant(slot) => {
+                                slot.insert(counted.len());
+                                counted.push((r, 1));
+                            }
                         }
                     }
+                    drop(seen);
                     (norm, counted)
                 })
                 .collect();
