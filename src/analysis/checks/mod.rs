@@ -435,6 +435,18 @@ impl Sections {
         self.words.get(word).is_some_and(|b| b & (1 << bit) != 0)
     }
 
+    /// The sections `word` is an entry of, as bits of [`Sections::mask`].
+    pub(crate) fn bits(&self, word: &str) -> u64 {
+        self.words.get(word).copied().unwrap_or(0)
+    }
+
+    /// The bit of `section` (none when the file has no such section).
+    pub(crate) fn mask(&self, section: &str) -> u64 {
+        let bit = self.names.iter().position(|n| *n == section);
+        debug_assert!(bit.is_some(), "no section [{section}]");
+        bit.map_or(0, |b| 1 << b)
+    }
+
     /// The entries of `section`, in file order.
     pub(crate) fn entries(&self, section: &str) -> &[&'static str] {
         self.names

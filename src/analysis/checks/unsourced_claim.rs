@@ -46,6 +46,40 @@ fn in_section(section: &str, word: &str) -> bool {
     WORDS.contains(section, word)
 }
 
+/// The sections of `claim_words.txt` as bits of [`super::Sections::bits`]:
+/// a sentence's words are looked up once, then asked about any section.
+struct Masks {
+    reporting_nouns: u64,
+    reporting_noun_cues: u64,
+    reporting: u64,
+    passive: u64,
+    carry: u64,
+    elsewhen: u64,
+    eyewitness: u64,
+    modal: u64,
+    event: u64,
+    numbers: u64,
+    perfect: u64,
+    past: u64,
+    not_actions: u64,
+}
+
+static M: LazyLock<Masks> = LazyLock::new(|| Masks {
+    reporting_nouns: WORDS.mask("reporting-nouns"),
+    reporting_noun_cues: WORDS.mask("reporting-noun-cues"),
+    reporting: WORDS.mask("reporting"),
+    passive: WORDS.mask("passive"),
+    carry: WORDS.mask("carry"),
+    elsewhen: WORDS.mask("elsewhen"),
+    eyewitness: WORDS.mask("eyewitness"),
+    modal: WORDS.mask("modal"),
+    event: WORDS.mask("event"),
+    numbers: WORDS.mask("numbers"),
+    perfect: WORDS.mask("perfect"),
+    past: WORDS.mask("past"),
+    not_actions: WORDS.mask("not-actions"),
+});
+
 /// Sentences with fewer words are fragments, captions or kickers.
 const MIN_WORDS: usize = 4;
 
@@ -227,22 +261,28 @@ fn claims_where(cx: &Context, keep: impl Fn(&Range<usize>) -> bool) -> Vec<Claim
         let paragraph = cx.paragraph_of(s.start);
         let words = cx.words_in(s);
         let lower: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
-        let witnessed = is_eyewitness(cx, s, &lower);
-        let attributed =
-            witnessed || is_attributed(cx, s, words, &lower) || credited_by_next(cx, i, paragraph);
+        let bits: Vec<u64> = lower.iter().map(|l| WORDS.bits(l)).collect();
+        let witnessed = is_eyewitness(cx, s, &lower, &bits);
+        let attributed = witnessed
+            || is_attributed(cx, s, words, &lower, &bits)
+            || credited_by_next(cx, i, paragraph);
         let follows = previous.as_ref().is_some_and(|p| p.0 == paragraph && p.1);
         let carried = !attributed
             && (eyewitness
-                || (follows && carries(&lower))
+                || (follows && carries(&bits))
                 || previous.as_ref().is_some_and(|p| {
                     p.0 == paragraph
                         && p.2
-                        && !shifts_time(words, &lower)
+                        && !shifts_time(words, &bits)
                         && shares_subject(cx, &sentences[i - 1], s)
                 }));
         eyewitness |= witnessed;
         previous = Some((paragraph, attributed || carried, attributed));
-        if attributed || carried || !is_statement(cx, s, words) || !is_claim(cx, words, &lower) {
+        if attributed
+            || carried
+            || !is_statement(cx, s, words)
+            || !is_claim(cx, words, &lower, &bits)
+        {
             continue;
         }
         let range = trimmed(cx, s);
@@ -309,7 +349,13 @@ fn is_statement(cx: &Context, s: &Range<usize>, words: &[Word]) -> bool {
 }
 
 /// Something in or on the sentence says where it comes from.
-fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[&str]) -> bool {
+fn is_attributed(
+    cx: &Context,
+    s: &Range<usize>,
+    words: &[Word],
+    lower: &[&str],
+    bits: &[u64],
+) -> bool {
     if cx.is_cited(s)
         || cx
             .quotes_overlapping(s)
@@ -325,14 +371,14 @@ fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[&str])
         if capitalised || cx.is_quoted(&w.range) {
             return false;
         }
-        if in_section("reporting-nouns", lower[i]) {
+        if bits[i] & M.reporting_nouns != 0 {
             // "The statement ascribed…": the document is the subject.
             return (i == 1 && matches!(lower[0], "the" | "this" | "that" | "its"))
-                || lower[i.saturating_sub(4)..i]
+                || bits[i.saturating_sub(4)..i]
                     .iter()
-                    .any(|c| in_section("reporting-noun-cues", c));
+                    .any(|b| b & M.reporting_noun_cues != 0);
         }
-        if !in_section("reporting", lower[i]) {
+        if bits[i] & M.reporting == 0 {
             return false;
         }
         let next = lower.get(i + 1).copied();
@@ -347,11 +393,11 @@ fn is_attributed(cx: &Context, s: &Range<usize>, words: &[Word], lower: &[&str])
         // "was quickly reported": one adverb may stand between.
         let helper = match i {
             0 => None,
-            1 => Some(&lower[0]),
-            _ if lower[i - 1].ends_with("ly") => Some(&lower[i - 2]),
-            _ => Some(&lower[i - 1]),
+            1 => Some(0),
+            _ if lower[i - 1].ends_with("ly") => Some(i - 2),
+            _ => Some(i - 1),
         };
-        let passive = participle && helper.is_some_and(|h| in_section("passive", h));
+        let passive = participle && helper.is_some_and(|h| bits[h] & M.passive != 0);
         // "the accused", "an alleged": a noun or adjective, not a verb.
         let noun = i > 0 && matches!(lower[i - 1], "the" | "a" | "an");
         !noun && (!passive || matches!(next, Some("by" | "to")))
@@ -375,8 +421,8 @@ fn credited_by_next(cx: &Context, i: usize, paragraph: usize) -> bool {
 
 /// The sentence opens by pointing back: "He added…", "They then…",
 /// "Its…", "Also…".
-fn carries(lower: &[&str]) -> bool {
-    lower.iter().take(3).any(|w| in_section("carry", w))
+fn carries(bits: &[u64]) -> bool {
+    bits.iter().take(3).any(|b| b & M.carry != 0)
 }
 
 /// A sentence right after one attributed by its own words, about the same
@@ -406,20 +452,17 @@ fn shares_subject(cx: &Context, before: &Range<usize>, s: &Range<usize>) -> bool
 
 /// "Previously", "in 2015", "last October": the sentence steps away from
 /// the moment the attributed sentence before it reports.
-fn shifts_time(words: &[Word], lower: &[&str]) -> bool {
+fn shifts_time(words: &[Word], bits: &[u64]) -> bool {
     words
         .iter()
-        .zip(lower)
-        .any(|(w, l)| in_section("elsewhen", l) || is_year(w.text))
+        .zip(bits)
+        .any(|(w, b)| b & M.elsewhen != 0 || is_year(w.text))
 }
 
 /// "Our reporter attended the fair", "The Gazette visited the site": the
 /// account that follows is the writer's own observation.
-fn is_eyewitness(cx: &Context, s: &Range<usize>, lower: &[&str]) -> bool {
-    let verb_at = lower
-        .iter()
-        .take(4)
-        .position(|w| in_section("eyewitness", w));
+fn is_eyewitness(cx: &Context, s: &Range<usize>, lower: &[&str], bits: &[u64]) -> bool {
+    let verb_at = bits.iter().take(4).position(|b| b & M.eyewitness != 0);
     let Some(v) = verb_at else {
         return false;
     };
@@ -437,7 +480,7 @@ fn is_eyewitness(cx: &Context, s: &Range<usize>, lower: &[&str]) -> bool {
 /// The sentence reports something rather than saying how things generally
 /// are: a past or perfect verb, a future, a date or time, or a number in a
 /// statement that is not a general "can/must" rule.
-fn is_claim(cx: &Context, words: &[Word], lower: &[&str]) -> bool {
+fn is_claim(cx: &Context, words: &[Word], lower: &[&str], bits: &[u64]) -> bool {
     let in_name = |w: &Word| {
         let m = &cx.draft.mentions;
         let i = m.partition_point(|m| m.range.end <= w.range.start);
@@ -460,28 +503,26 @@ fn is_claim(cx: &Context, words: &[Word], lower: &[&str]) -> bool {
         if cx.is_quoted(&w.range) {
             continue;
         }
-        modal |= in_section("modal", l);
+        let b = bits[i];
+        modal |= b & M.modal != 0;
         copula |= matches!(*l, "is" | "are");
         let digits = w.text.chars().any(|c| c.is_ascii_digit());
         // A year or a date word places the sentence in time.
-        if (digits && is_year(w.text)) || in_section("event", l) {
+        if (digits && is_year(w.text)) || b & M.event != 0 {
             return true;
         }
         if in_name(w) {
             continue;
         }
-        number |= digits || in_section("numbers", l);
+        number |= digits || b & M.numbers != 0;
         // "has spent", "have been", "has repeatedly voted".
-        let perfect = lower
-            .iter()
-            .skip(i + 1)
-            .take(2)
-            .any(|n| *n == "been" || is_participle(n));
+        let perfect = (i + 1..lower.len().min(i + 3))
+            .any(|n| lower[n] == "been" || is_participle(lower[n], bits[n]));
         // "was furious", "were cautious": a past state is a report too.
         if matches!(*l, "was" | "were") && i > 0 {
             return true;
         }
-        if in_section("perfect", l) && perfect {
+        if b & M.perfect != 0 && perfect {
             return true;
         }
         // "members are elected", "can be removed": a present passive states
@@ -491,7 +532,7 @@ fn is_claim(cx: &Context, words: &[Word], lower: &[&str]) -> bool {
         // A capitalised "-ed" word opening a sentence is still a verb only
         // after a subject, so only lower-case words count.
         let lower_case = w.text.chars().next().is_some_and(char::is_lowercase);
-        if lower_case && i > 0 && !after_present && is_participle(l) {
+        if lower_case && i > 0 && !after_present && is_participle(l, b) {
             return true;
         }
     }
@@ -499,10 +540,11 @@ fn is_claim(cx: &Context, words: &[Word], lower: &[&str]) -> bool {
     number && !modal && !copula
 }
 
-/// A past tense or participle of an action: "met", "closed".
-fn is_participle(word: &str) -> bool {
-    in_section("past", word)
-        || (word.ends_with("ed") && word.chars().count() >= 5 && !in_section("not-actions", word))
+/// A past tense or participle of an action: "met", "closed" (`bits`: the
+/// word's sections).
+fn is_participle(word: &str, bits: u64) -> bool {
+    bits & M.past != 0
+        || (word.ends_with("ed") && word.chars().count() >= 5 && bits & M.not_actions == 0)
 }
 
 fn is_year(word: &str) -> bool {

@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::{finding, one_line, sections, Checked, Context, Word};
-use crate::lexicon;
+use crate::lexicon::{self, FastMap};
 use crate::server::Severity;
 
 pub const CODE: &str = "vague-attribution";
@@ -22,24 +22,48 @@ pub const CODE: &str = "vague-attribution";
 static WORDS: LazyLock<super::Sections> =
     LazyLock::new(|| sections(include_str!("vague_attribution.txt")));
 
-/// Multi-word phrases of a section, as word lists.
-fn phrases(section: &str) -> Vec<Vec<&'static str>> {
-    WORDS
-        .entries(section)
-        .iter()
-        .map(|p| p.split(' ').collect())
-        .collect()
+/// Multi-word phrases of a section, as word lists, found by their first
+/// word (every word of the draft is asked about).
+struct Phrases(FastMap<&'static str, Vec<Vec<&'static str>>>);
+
+impl Phrases {
+    fn of(section: &str) -> Phrases {
+        let mut by_first: FastMap<&'static str, Vec<Vec<&'static str>>> = FastMap::default();
+        for p in WORDS.entries(section) {
+            let words: Vec<&'static str> = p.split(' ').collect();
+            by_first.entry(words[0]).or_default().push(words);
+        }
+        Phrases(by_first)
+    }
+
+    /// The phrases opening with `word`, in file order.
+    fn starting(&self, word: &str) -> &[Vec<&'static str>] {
+        self.0.get(word).map_or(&[], Vec::as_slice)
+    }
 }
 
-static FIXED: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| phrases("phrases"));
-static OPEN: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| phrases("open"));
+static FIXED: LazyLock<Phrases> = LazyLock::new(|| Phrases::of("phrases"));
+static OPEN: LazyLock<Phrases> = LazyLock::new(|| Phrases::of("open"));
 
-fn in_section(section: &str, word: &str) -> bool {
-    WORDS.contains(section, word)
+/// The sections of `vague_attribution.txt` a draft's words are asked about,
+/// as bits of [`super::Sections::bits`].
+struct Masks {
+    verbs: u64,
+    subjects: u64,
+    modifiers: u64,
+    aux: u64,
 }
 
-fn is_verb(word: &str) -> bool {
-    in_section("verbs", word) || lexicon::is_speech_verb(word)
+static M: LazyLock<Masks> = LazyLock::new(|| Masks {
+    verbs: WORDS.mask("verbs"),
+    subjects: WORDS.mask("subjects"),
+    modifiers: WORDS.mask("modifiers"),
+    aux: WORDS.mask("aux"),
+});
+
+/// A verb of saying or believing (`bits`: the word's sections).
+fn is_verb(word: &str, bits: u64) -> bool {
+    bits & M.verbs != 0 || lexicon::is_speech_verb(word)
 }
 
 /// "the talks", "a report": a noun, whatever the verb list says.
@@ -56,6 +80,7 @@ const OPEN_REACH: usize = 8;
 pub(crate) fn check(cx: &Context) -> Vec<Checked> {
     let words = &cx.words;
     let lower: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
+    let bits: Vec<u64> = lower.iter().map(|l| WORDS.bits(l)).collect();
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -64,8 +89,8 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
             continue;
         }
         let span = fixed_at(cx, &lower, i)
-            .or_else(|| open_at(cx, &lower, i))
-            .or_else(|| subject_at(cx, &lower, i));
+            .or_else(|| open_at(cx, &lower, &bits, i))
+            .or_else(|| subject_at(cx, &lower, &bits, i));
         match span {
             Some((a, b)) => {
                 found.push(words[a].range.start..words[b].range.end);
@@ -118,6 +143,7 @@ fn matches_at(cx: &Context, lower: &[&str], i: usize, phrase: &[&str]) -> bool {
 
 fn fixed_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
     FIXED
+        .starting(lower[i])
         .iter()
         .filter(|p| matches_at(cx, lower, i, p))
         .map(|p| (i, i + p.len() - 1))
@@ -126,8 +152,9 @@ fn fixed_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
 
 /// "sources close to the president said": the phrase, its description, and
 /// its verb when one follows in the same clause.
-fn open_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
+fn open_at(cx: &Context, lower: &[&str], bits: &[u64], i: usize) -> Option<(usize, usize)> {
     let phrase = OPEN
+        .starting(lower[i])
         .iter()
         .filter(|p| matches_at(cx, lower, i, p))
         .max_by_key(|p| p.len())?;
@@ -136,7 +163,7 @@ fn open_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
         if !same_clause(cx, &cx.words[j - 1], &cx.words[j]) {
             break;
         }
-        if in_section("verbs", lower[j]) && !is_determiner(lower[j - 1]) {
+        if bits[j] & M.verbs != 0 && !is_determiner(lower[j - 1]) {
             return Some((i, j));
         }
     }
@@ -151,8 +178,8 @@ fn open_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
 }
 
 /// "senior officials have said", "said officials", "many believe".
-fn subject_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> {
-    if !in_section("subjects", lower[i]) {
+fn subject_at(cx: &Context, lower: &[&str], bits: &[u64], i: usize) -> Option<(usize, usize)> {
+    if bits[i] & M.subjects == 0 {
         return None;
     }
     // A named body just before ("Ministry officials") names the source.
@@ -160,7 +187,7 @@ fn subject_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> 
     let mut start = i;
     while start > 0
         && same_clause(cx, &words[start - 1], &words[start])
-        && (in_section("modifiers", lower[start - 1])
+        && (bits[start - 1] & M.modifiers != 0
             || lexicon::is_nationality(words[start - 1].text)
             || words[start - 1].text == "U.S")
     {
@@ -175,12 +202,12 @@ fn subject_at(cx: &Context, lower: &[&str], i: usize) -> Option<(usize, usize)> 
     }
     // Subject then verb, perhaps with a helper between.
     let mut j = i + 1;
-    while j < lower.len() && j <= i + 2 && in_section("aux", lower[j]) {
+    while j < lower.len() && j <= i + 2 && bits[j] & M.aux != 0 {
         j += 1;
     }
     if j < lower.len()
         && same_clause(cx, &words[j - 1], &words[j])
-        && is_verb(lower[j])
+        && is_verb(lower[j], bits[j])
         && !is_determiner(lower[j - 1])
         && !cx.is_quoted(&words[j].range)
     {
