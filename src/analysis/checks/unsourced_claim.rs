@@ -141,10 +141,10 @@ pub(crate) fn report(cx: &Context, claims: &[Claim]) -> Vec<Checked> {
                 .as_ref()
                 .map(|a| format!(" about {a}"))
                 .unwrap_or_default();
+            let who = doc.map(|(_, d)| credit(d)).unwrap_or_default();
             let message = match doc {
                 Some((s, d)) => format!(
-                    "No attribution for this claim{about}. Possibly supported by {} ({}:{})",
-                    credit(d),
+                    "No attribution for this claim{about}. Possibly supported by {who} ({}:{})",
                     d.id,
                     d.line_of(s.range.start)
                 ),
@@ -160,9 +160,9 @@ pub(crate) fn report(cx: &Context, claims: &[Claim]) -> Vec<Checked> {
                         d.path.clone(),
                         d.line_map.file_offset(s.range.start)..d.line_map.file_offset(s.range.end),
                     ),
-                    message: format!("Possibly supported by {}", credit(d)),
+                    message: format!("Possibly supported by {who}"),
                 }];
-                fixes = attribution_fixes(cx, &claim.range, d);
+                fixes = attribution_fixes(cx, &claim.range, d, &who);
             }
             Checked { finding: f, fixes }
         })
@@ -183,13 +183,18 @@ pub fn credit(doc: &Document) -> String {
 /// "…, according to <outlet>." and "… ([title](path))." before the
 /// sentence's closing stop; the first is preferred until the writer's
 /// setting says otherwise ([`prefer`]).
-fn attribution_fixes(cx: &Context, sentence: &Range<usize>, doc: &Document) -> Vec<QuickFix> {
+/// `who` is [`credit`] of `doc`.
+fn attribution_fixes(
+    cx: &Context,
+    sentence: &Range<usize>,
+    doc: &Document,
+    who: &str,
+) -> Vec<QuickFix> {
     let text = cx.text(sentence);
     let body = text.trim_end_matches(['.', '!', '"', '”', '’', '\'', ')', '*', '_']);
     // Closing quotes and brackets stay after the inserted credit only when
     // the sentence ends in a stop; "…" inside a quote keeps its mark.
     let at = sentence.start + body.len();
-    let who = credit(doc);
     let label = doc
         .title
         .as_deref()
