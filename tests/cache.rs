@@ -160,6 +160,23 @@ fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
     // …and the rebuild wrote a good cache again.
     assert!(load(sources.path(), cache.path()).1.whole);
 
+    // A cache another build wrote (its version string differs) is told
+    // apart from a damaged one, and rebuilt too.
+    let mut bytes = fs::read(&snapshot).expect("snapshot");
+    // Postcard: the format number, the version's length, then its text.
+    bytes[2] = if bytes[2] == b'9' { b'8' } else { b'9' };
+    fs::write(&snapshot, &bytes).expect("rewrite");
+    let (corpus, report) = load(sources.path(), cache.path());
+    assert!(!report.whole);
+    assert!(
+        report
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("another version")),
+        "{report:?}"
+    );
+    assert_eq!(view(&corpus), uncached(sources.path()));
+
     // The cache folder cannot be created: a file stands where it should be.
     let blocked = tempfile::tempdir().expect("blocked");
     fs::write(blocked.path().join("x"), "").expect("file");

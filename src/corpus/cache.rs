@@ -30,13 +30,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Document, Entity, Quote, Skipped};
+use super::name_index::NameIndex;
 use super::passages::PassageIndex;
 use super::quote_match::QuoteIndex;
 use super::source::{self, Candidate, Problem, Stamp};
 use super::{read_guarded, ArticleParts, Corpus, CorpusOptions, ReadDocument};
 
 /// Bump when anything serialized here, or what reading produces, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a cache must have been written by: this version of Dossier, and
 /// this very build (a rebuilt binary may read articles differently).
@@ -104,7 +105,7 @@ struct Snapshot {
     quotes: Vec<Quote>,
     quote_index: QuoteIndex,
     passages: PassageIndex,
-    name_ranking: Vec<usize>,
+    names: NameIndex,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -162,13 +163,13 @@ pub fn load(
     }
 
     clock.stage("scan sources");
-    let snapshot = match read_file::<Snapshot>(&dir.join("corpus.bin")) {
-        Ok(s) if s.format == FORMAT && s.version == build => Some(s),
-        Ok(_) => {
+    let snapshot = match read_file::<Snapshot>(&dir.join("corpus.bin"), &build) {
+        Ok(s) => Some(s),
+        Err(ReadError::OtherBuild) => {
             report.problem = Some("cache from another version of Dossier; rebuilding".into());
             None
         }
-        Err(e) => {
+        Err(ReadError::Unreadable(e)) => {
             if dir.join("corpus.bin").exists() {
                 report.problem = Some(format!("cache unreadable ({e}); rebuilding"));
             }
@@ -204,10 +205,10 @@ pub fn load(
                 warnings,
                 snap.quote_index,
                 snap.passages,
-                snap.name_ranking,
+                snap.names,
             );
             record_problems(&corpus.skipped, &[]);
-            clock.stage("name automaton");
+            clock.stage("corpus from cache");
             return Some((corpus, report));
         }
     }
@@ -215,13 +216,9 @@ pub fn load(
     // Something changed: reuse what still holds, read the rest.
     let (mut old_docs, mut old_parts, old_manifest) = match snapshot {
         Some(snap) => {
-            let parts = read_file::<Articles>(&dir.join("articles.bin"))
+            let parts = read_file::<Articles>(&dir.join("articles.bin"), &build)
                 .ok()
-                .filter(|a| {
-                    a.format == FORMAT
-                        && a.version == build
-                        && a.parts.len() == snap.documents.len()
-                });
+                .filter(|a| a.parts.len() == snap.documents.len());
             match parts {
                 Some(a) => (
                     snap.documents.into_iter().map(Some).collect(),
@@ -517,7 +514,7 @@ fn save(
         quotes: &'a [Quote],
         quote_index: &'a QuoteIndex,
         passages: &'a PassageIndex,
-        name_ranking: &'a [usize],
+        names: &'a NameIndex,
     }
     let snapshot = SnapshotRef {
         format: FORMAT,
@@ -528,7 +525,7 @@ fn save(
         quotes: &corpus.quotes,
         quote_index: &corpus.quote_index,
         passages: &corpus.passages,
-        name_ranking: &corpus.name_ranking,
+        names: &corpus.names,
     };
     let articles = Articles {
         format: FORMAT,
@@ -556,7 +553,29 @@ fn write_atomic<T: Serialize>(dir: &Path, name: &str, value: &T) -> std::io::Res
     Ok(())
 }
 
-fn read_file<T: for<'de> Deserialize<'de>>(path: &Path) -> std::io::Result<T> {
-    let bytes = fs::read(path)?;
-    postcard::from_bytes(&bytes).map_err(std::io::Error::other)
+/// Both cache files open with this: a file written by another build is
+/// told apart from a damaged one before the rest is decoded (its layout may
+/// differ).
+#[derive(Deserialize)]
+struct Header {
+    format: u32,
+    version: String,
+}
+
+/// A cache file's contents, when `build` wrote it in this format.
+fn read_file<T: for<'de> Deserialize<'de>>(path: &Path, build: &str) -> Result<T, ReadError> {
+    let bytes = fs::read(path).map_err(|e| ReadError::Unreadable(e.to_string()))?;
+    let (header, _) = postcard::take_from_bytes::<Header>(&bytes)
+        .map_err(|e| ReadError::Unreadable(e.to_string()))?;
+    if header.format != FORMAT || header.version != build {
+        return Err(ReadError::OtherBuild);
+    }
+    postcard::from_bytes(&bytes).map_err(|e| ReadError::Unreadable(e.to_string()))
+}
+
+enum ReadError {
+    /// Missing, truncated or corrupt.
+    Unreadable(String),
+    /// Written by another version or build of Dossier.
+    OtherBuild,
 }

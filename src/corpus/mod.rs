@@ -77,9 +77,6 @@ pub struct Corpus {
     pub quote_index: QuoteIndex,
     /// Every sentence, for finding the passages that back a claim.
     pub passages: PassageIndex,
-    /// Entities in the order their aliases went into `names`: a cached
-    /// corpus rebuilds the same automaton from it.
-    pub(crate) name_ranking: Vec<EntityId>,
     /// Quotes by speaker and texts tying people to organisations, for
     /// cards; worked out on first use ([`Corpus::ties`]).
     ties: OnceLock<ties::Ties>,
@@ -372,12 +369,11 @@ impl Corpus {
             names,
             quote_index,
             passages,
-            name_ranking: ranked,
             ties: OnceLock::new(),
         }
     }
 
-    /// A corpus from cached parts: rebuilds only the name automaton.
+    /// A corpus from cached parts.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_parts(
         documents: Vec<Document>,
@@ -387,9 +383,8 @@ impl Corpus {
         warnings: Vec<String>,
         quote_index: QuoteIndex,
         passages: PassageIndex,
-        name_ranking: Vec<EntityId>,
+        names: NameIndex,
     ) -> Corpus {
-        let names = name_index(&entities, &name_ranking);
         Corpus {
             documents,
             entities,
@@ -399,7 +394,6 @@ impl Corpus {
             names,
             quote_index,
             passages,
-            name_ranking,
             ties: OnceLock::new(),
         }
     }

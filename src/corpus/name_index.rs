@@ -3,11 +3,19 @@
 //! keystroke. Matching runs over folded text (see [`super::fold`]), so
 //! curly and straight apostrophes, "U.S." and "US", and a name broken across
 //! a line inside a paragraph all match.
+//!
+//! The automaton is a double-array Aho-Corasick (daachorse): built in about
+//! two-thirds of the time of a contiguous NFA, as fast to search, and
+//! stored in the cache as it is, so that a restart over a large corpus
+//! reads it back rather than building it again. A stored automaton carries
+//! a checksum: one that does not match is refused like any corrupt cache.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::fold::{fold_name, Folded};
 use super::model::EntityId;
@@ -21,10 +29,73 @@ pub struct NameHit {
 }
 
 /// The automaton and what each pattern stands for.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct NameIndex {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<DoubleArrayAhoCorasick<u32>>,
+    /// Per pattern (the automaton's value), its entity.
     entities: Vec<EntityId>,
+}
+
+impl std::fmt::Debug for NameIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NameIndex")
+            .field("patterns", &self.entities.len())
+            .field(
+                "automaton_bytes",
+                &self.automaton.as_ref().map_or(0, |a| a.heap_bytes()),
+            )
+            .finish()
+    }
+}
+
+/// A name index as the cache holds it.
+#[derive(Serialize, Deserialize)]
+struct Stored<'a> {
+    /// The automaton's own serialization, and its XXH3 checksum.
+    #[serde(borrow, with = "serde_bytes")]
+    automaton: std::borrow::Cow<'a, [u8]>,
+    checksum: u64,
+    entities: Vec<EntityId>,
+}
+
+impl Serialize for NameIndex {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let bytes = self
+            .automaton
+            .as_ref()
+            .map(DoubleArrayAhoCorasick::serialize)
+            .unwrap_or_default();
+        Stored {
+            checksum: twox_hash::XxHash3_64::oneshot(&bytes),
+            automaton: bytes.into(),
+            entities: self.entities.clone(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for NameIndex {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = Stored::deserialize(deserializer)?;
+        if twox_hash::XxHash3_64::oneshot(&stored.automaton) != stored.checksum {
+            return Err(D::Error::custom("name automaton fails its checksum"));
+        }
+        if stored.automaton.is_empty() {
+            return Ok(NameIndex {
+                automaton: None,
+                entities: stored.entities,
+            });
+        }
+        let (automaton, rest) = DoubleArrayAhoCorasick::<u32>::deserialize(&stored.automaton)
+            .map_err(|e| D::Error::custom(format!("name automaton: {e}")))?;
+        if !rest.is_empty() {
+            return Err(D::Error::custom("name automaton: trailing bytes"));
+        }
+        Ok(NameIndex {
+            automaton: Some(automaton),
+            entities: stored.entities,
+        })
+    }
 }
 
 impl NameIndex {
@@ -53,12 +124,11 @@ impl NameIndex {
                 entities.push(entity);
             }
         }
-        // A contiguous NFA: built in a fraction of a DFA's time and memory
-        // for tens of thousands of names, and still fast to search.
-        let automaton = AhoCorasick::builder()
+        // Pattern `i`'s value is `i`. The builder refuses only past 16
+        // million patterns; then no name is recognised, rather than a crash.
+        let automaton = DoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
+            .build::<_, _, u32>(&patterns)
             .ok();
         NameIndex {
             automaton,
@@ -79,12 +149,15 @@ impl NameIndex {
         };
         let hay = folded.text.as_str();
         let mut hits = Vec::new();
-        for m in automaton.find_iter(hay) {
+        for m in automaton.leftmost_find_iter(hay) {
             if !is_word_boundary(hay, m.start(), m.end()) {
                 continue;
             }
+            let Some(&entity) = self.entities.get(m.value() as usize) else {
+                continue;
+            };
             hits.push(NameHit {
-                entity: self.entities[m.pattern().as_usize()],
+                entity,
                 range: folded.original(m.start()..m.end()),
             });
         }
@@ -138,5 +211,30 @@ mod tests {
         let hits = index.find(text);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].entity, 0);
+    }
+
+    #[test]
+    fn a_stored_index_finds_what_the_built_one_finds_and_a_damaged_one_is_refused() {
+        let index = NameIndex::new([
+            ("Zoë Ó Súilleabháin", 0),
+            ("Ó Súilleabháin", 0),
+            ("U.N.", 1),
+            ("Ministry of Fisheries", 2),
+        ]);
+        let text = "Zoë\r\nÓ Súilleabháin’s 🙂 memo to the UN and the Ministry of Fisheries.";
+        let bytes = postcard::to_allocvec(&index).expect("serializes");
+        let back: NameIndex = postcard::from_bytes(&bytes).expect("reads back");
+        assert_eq!(back.find(text), index.find(text));
+        assert_eq!(index.find(text).len(), 3);
+        // One byte changed inside the automaton: refused, not trusted.
+        let mut damaged = bytes.clone();
+        let middle = damaged.len() / 2;
+        damaged[middle] ^= 0x55;
+        let err = postcard::from_bytes::<NameIndex>(&damaged).map(|_| ());
+        assert!(err.is_err());
+        // An empty index stores and reads back empty.
+        let empty: NameIndex =
+            postcard::from_bytes(&postcard::to_allocvec(&NameIndex::default()).unwrap()).unwrap();
+        assert!(empty.find(text).is_empty());
     }
 }
