@@ -7,13 +7,24 @@
 #[derive(Debug, Clone, Default)]
 pub struct Folded {
     pub text: String,
-    /// For each byte of `text`, the byte offset in the original it came from.
-    origin: Vec<usize>,
-    /// For each byte of `text`, the end of the original character (or run
-    /// of white space) it came from.
-    origin_end: Vec<usize>,
+    /// The folded characters that are not the original byte copied (a
+    /// multi-byte character, a run of white space), in order. Every other
+    /// folded byte is the original byte as far after the last mark's end as
+    /// it is after the mark: nearly all of a text needs no entry.
+    marks: Vec<Mark>,
     /// Length of the original text.
     original_len: usize,
+}
+
+/// One folded character and the original characters it stands for.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    /// Its bytes in the folded text.
+    folded: usize,
+    len: usize,
+    /// The original character (or run of white space).
+    start: usize,
+    end: usize,
 }
 
 impl Folded {
@@ -22,8 +33,7 @@ impl Folded {
     /// A blank line is kept as `\n` so names never match across paragraphs.
     pub fn new(text: &str) -> Folded {
         let mut out = String::with_capacity(text.len());
-        let mut origin = Vec::with_capacity(text.len());
-        let mut origin_end = Vec::with_capacity(text.len());
+        let mut marks = Vec::new();
         let bytes = text.as_bytes();
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -31,8 +41,6 @@ impl Folded {
             // the backtick, and maps back one byte to one byte.
             if (0x21..0x7f).contains(&bytes[i]) {
                 out.push(char::from(if bytes[i] == b'`' { b'\'' } else { bytes[i] }));
-                origin.push(i);
-                origin_end.push(i + 1);
                 continue;
             }
             if c.is_whitespace() {
@@ -48,37 +56,61 @@ impl Folded {
                 // "\r\n" is one line break.
                 let breaks = run.matches('\n').count() + run.matches('\r').count()
                     - run.matches("\r\n").count();
+                if end - i > 1 {
+                    marks.push(Mark {
+                        folded: out.len(),
+                        len: 1,
+                        start: i,
+                        end,
+                    });
+                }
                 out.push(if breaks >= 2 { '\n' } else { ' ' });
-                origin.push(i);
-                origin_end.push(end);
                 continue;
             }
             let folded = fold_char(c);
-            let start = out.len();
+            if c.len_utf8() > 1 || folded.len_utf8() > 1 {
+                marks.push(Mark {
+                    folded: out.len(),
+                    len: folded.len_utf8(),
+                    start: i,
+                    end: i + c.len_utf8(),
+                });
+            }
             out.push(folded);
-            origin.extend(std::iter::repeat_n(i, out.len() - start));
-            origin_end.extend(std::iter::repeat_n(i + c.len_utf8(), out.len() - start));
         }
         Folded {
             text: out,
-            origin,
-            origin_end,
+            marks,
             original_len: text.len(),
         }
+    }
+
+    /// The original character (start and end) folded byte `at` came from.
+    fn origin(&self, at: usize) -> Option<(usize, usize)> {
+        if at >= self.text.len() {
+            return None;
+        }
+        let k = self.marks.partition_point(|m| m.folded <= at);
+        let Some(m) = k.checked_sub(1).map(|k| self.marks[k]) else {
+            return Some((at, at + 1));
+        };
+        if at < m.folded + m.len {
+            return Some((m.start, m.end));
+        }
+        let o = m.end + (at - m.folded - m.len);
+        Some((o, o + 1))
     }
 
     /// Original byte range for a range of the folded text.
     pub fn original(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
         let start = self
-            .origin
-            .get(range.start)
-            .copied()
-            .unwrap_or(self.original_len);
+            .origin(range.start)
+            .map_or(self.original_len, |(s, _)| s);
         let end = if range.end == 0 {
             start
         } else {
-            match self.origin_end.get(range.end - 1) {
-                Some(&o) => o,
+            match self.origin(range.end - 1) {
+                Some((_, e)) => e,
                 None => self.original_len,
             }
         };
@@ -205,5 +237,60 @@ mod tests {
         assert_eq!(name_key("the Fisheries Board"), name_key("Fisheries Board"));
         assert_eq!(name_key("O’Neill"), name_key("O'Neill"));
         assert_ne!(name_key("Anna Nowak"), name_key("Anna Nowakowska"));
+    }
+
+    /// The map kept byte by byte, as folding first did: the sparse marks
+    /// must give the same original ranges.
+    fn dense_origins(text: &str) -> (Vec<usize>, Vec<usize>) {
+        let (mut origin, mut origin_end) = (Vec::new(), Vec::new());
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c.is_whitespace() {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, n)) = chars.peek() {
+                    if !n.is_whitespace() {
+                        break;
+                    }
+                    end = j + n.len_utf8();
+                    chars.next();
+                }
+                origin.push(i);
+                origin_end.push(end);
+                continue;
+            }
+            for _ in 0..fold_char(c).len_utf8() {
+                origin.push(i);
+                origin_end.push(i + c.len_utf8());
+            }
+        }
+        (origin, origin_end)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sparse_marks_map_back_as_a_byte_by_byte_map(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Zoë", " ", "  ", "\r\n", "\n\n", "\t", "’", "`", "é", "👩‍💻", "U.S.", "x\u{2011}y", "\u{a0}",
+                ]),
+                0..24,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let f = Folded::new(&text);
+            let (origin, origin_end) = dense_origins(&text);
+            proptest::prop_assert_eq!(origin.len(), f.text.len());
+            for a in 0..=f.text.len() {
+                for b in a..=f.text.len() {
+                    let start = origin.get(a).copied().unwrap_or(text.len());
+                    let end = if b == 0 {
+                        start
+                    } else {
+                        origin_end.get(b - 1).copied().unwrap_or(text.len())
+                    };
+                    proptest::prop_assert_eq!(f.original(a..b), start..end, "{:?} {}..{}", text, a, b);
+                }
+            }
+        }
     }
 }
