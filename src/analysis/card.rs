@@ -238,6 +238,9 @@ pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> Stri
 /// naming them ("a former <org> operative"), and named people whose role
 /// names it, each with its line.
 fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
+    // The card shows this many; once they are found the rest is not read
+    // (an agency of a large archive has tens of thousands of mentions).
+    const SHOWN: usize = 5;
     let mut out = Vec::new();
     let names: Vec<&str> = std::iter::once(e.name.as_str())
         .chain(e.aliases.iter().map(String::as_str))
@@ -258,6 +261,9 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
                     short_id(&d.id),
                     d.line_of(q.span.range.start)
                 ));
+                if out.len() == SHOWN {
+                    return out;
+                }
             }
         }
     }
@@ -278,6 +284,9 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
             );
             if !out.iter().any(|o| o.starts_with(&escape_markdown(&phrase))) {
                 out.push(entry);
+                if out.len() == SHOWN {
+                    return out;
+                }
             }
         }
     }
@@ -301,9 +310,11 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
                 short_id(&d.id),
                 d.line_of(role.span.range.start)
             ));
+            if out.len() == SHOWN {
+                break;
+            }
         }
     }
-    out.truncate(5);
     out
 }
 
