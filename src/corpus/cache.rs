@@ -37,7 +37,7 @@ use super::source::{self, Candidate, Problem, Stamp};
 use super::{read_guarded, ArticleParts, Corpus, CorpusOptions, ReadDocument};
 
 /// Bump when anything serialized here, or what reading produces, changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What a cache must have been written by: this version of Dossier, and
 /// this very build (a rebuilt binary may read articles differently).

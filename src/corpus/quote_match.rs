@@ -676,6 +676,9 @@ impl Vocab {
 /// its ids in increasing order as varint gaps.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct Postings {
+    /// Stored as one byte string (a cache read copies it, rather than
+    /// decoding it byte by byte).
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
     /// Where each term's list starts in `bytes`; one more for the end.
     starts: Vec<u32>,
