@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use super::quote_match::{get_varint, Postings, PostingsBuilder, Vocab};
+use super::quote_match::{get_varint, BatchEntry, Postings, PostingsBuilder, Vocab};
 use super::{fold, DocId, Document};
 use crate::lexicon::{FastMap, FastSet};
 
@@ -140,7 +140,8 @@ impl PassageIndex {
             // Finding the terms is the costly part and needs nothing
             // shared; the postings are then added in corpus order.
             let read: Vec<Vec<SentenceTerms>> = batch.par_iter().map(sentence_terms).collect();
-            for doc in read {
+            let mut entries: Vec<BatchEntry<'_>> = Vec::new();
+            for doc in &read {
                 index.doc_starts.push(index.sentence.len() as u32);
                 for s in doc {
                     let id = index.sentence.len() as u32;
@@ -150,13 +151,14 @@ impl PassageIndex {
                         } else {
                             (0, None)
                         };
-                        builder.add(term, id, u32::from(*count), 1, extra);
+                        entries.push((term, id, u32::from(*count), extra));
                     }
                     total += u64::from(s.len);
                     index.sentence.push(s.sentence);
                     index.len.push(u16::try_from(s.len).unwrap_or(u16::MAX));
                 }
             }
+            builder.add_batch(&entries, 1);
         }
         index.doc_starts.push(index.sentence.len() as u32);
         let (vocab, postings) = builder.finish(false);
