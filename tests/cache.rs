@@ -132,6 +132,14 @@ fn added_and_removed_articles_come_and_go() {
     assert_eq!(view(&corpus), uncached(sources.path()));
 }
 
+/// The cache report names a problem containing `words`.
+fn assert_problem(report: &CacheReport, words: &str) {
+    assert!(
+        report.problem.as_deref().is_some_and(|p| p.contains(words)),
+        "{report:?}"
+    );
+}
+
 #[test]
 fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
     let sources = harbour_copy();
@@ -149,13 +157,7 @@ fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
     fs::write(&snapshot, &bytes[..bytes.len() / 2]).expect("truncate");
     let (corpus, report) = load(sources.path(), cache.path());
     assert!(!report.whole);
-    assert!(
-        report
-            .problem
-            .as_deref()
-            .is_some_and(|p| p.contains("unreadable")),
-        "{report:?}"
-    );
+    assert_problem(&report, "unreadable");
     assert_eq!(view(&corpus), uncached(sources.path()));
     // …and the rebuild wrote a good cache again.
     assert!(load(sources.path(), cache.path()).1.whole);
@@ -168,26 +170,14 @@ fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
     fs::write(&snapshot, &bytes).expect("rewrite");
     let (corpus, report) = load(sources.path(), cache.path());
     assert!(!report.whole);
-    assert!(
-        report
-            .problem
-            .as_deref()
-            .is_some_and(|p| p.contains("another version")),
-        "{report:?}"
-    );
+    assert_problem(&report, "another version");
     assert_eq!(view(&corpus), uncached(sources.path()));
 
     // The cache folder cannot be created: a file stands where it should be.
     let blocked = tempfile::tempdir().expect("blocked");
     fs::write(blocked.path().join("x"), "").expect("file");
     let (corpus, report) = load(sources.path(), &blocked.path().join("x"));
-    assert!(
-        report
-            .problem
-            .as_deref()
-            .is_some_and(|p| p.contains("cannot write")),
-        "{report:?}"
-    );
+    assert_problem(&report, "cannot write");
     assert_eq!(view(&corpus), uncached(sources.path()));
 }
 

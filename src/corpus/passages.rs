@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use super::quote_match::{get_varint, BatchEntry, Postings, PostingsBuilder, Vocab};
+use super::quote_match::{get_varint, BatchEntry, Postings, PostingsBuilder, Vocab, BUILD_BATCH};
 use super::{fold, DocId, Document};
 use crate::lexicon::{FastMap, FastSet};
 
@@ -84,9 +84,6 @@ pub struct Term {
     pub text: String,
     pub weight: f32,
 }
-
-/// Documents whose terms are found in parallel per batch while building.
-const BUILD_BATCH: usize = 256;
 
 /// One passage's terms, each once with its count, found while building.
 struct SentenceTerms {

@@ -964,8 +964,9 @@ pub struct QuoteIndex {
 /// range of the text) and how often it occurs.
 type CountedText = (String, Vec<(Range<usize>, u32)>);
 
-/// Texts normalised in parallel per batch while building.
-const BUILD_BATCH: usize = 256;
+/// Texts (or documents) read in parallel per batch while building either
+/// text index; their postings then go in together ([`PostingsBuilder::add_batch`]).
+pub(crate) const BUILD_BATCH: usize = 256;
 
 impl QuoteIndex {
     pub fn new(texts: &[&str]) -> QuoteIndex {

@@ -429,10 +429,10 @@ pub(crate) struct Sections {
 impl Sections {
     /// True when `word` is an entry of `section`.
     pub(crate) fn contains(&self, section: &str, word: &str) -> bool {
-        let Some(bit) = self.names.iter().position(|n| *n == section) else {
-            return false;
-        };
-        self.words.get(word).is_some_and(|b| b & (1 << bit) != 0)
+        self.names
+            .iter()
+            .position(|n| *n == section)
+            .is_some_and(|bit| self.bits(word) & (1 << bit) != 0)
     }
 
     /// The sections `word` is an entry of, as bits of [`Sections::mask`].
