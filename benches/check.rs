@@ -206,7 +206,7 @@ fn index_memory(_: &mut Criterion) {
                 path: f.path,
                 embedded: false,
                 line_map: f.line_map,
-                text: f.text,
+                text: f.text.into(),
                 title: parts.title,
                 byline: parts.byline,
                 date: parts.date,

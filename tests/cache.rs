@@ -182,6 +182,77 @@ fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
 }
 
 #[test]
+fn texts_stay_in_the_cache_until_asked_for() {
+    let sources = harbour_copy();
+    let cache = tempfile::tempdir().expect("cache");
+    let (cold, _) = load(sources.path(), cache.path());
+    let (warm, report) = load(sources.path(), cache.path());
+    assert!(report.whole, "{report:?}");
+    // Loading, lengths and look-ups through the indexes read no text.
+    assert!(warm.documents.iter().all(|d| !d.text.is_resident()));
+    let lengths: Vec<usize> = warm.documents.iter().map(|d| d.text.len()).collect();
+    let cold_lengths: Vec<usize> = cold.documents.iter().map(|d| d.text.len()).collect();
+    assert_eq!(lengths, cold_lengths);
+    // Asking for one reads that one, as it was written.
+    assert_eq!(&warm.documents[1].text[..], &cold.documents[1].text[..]);
+    let resident: Vec<bool> = warm
+        .documents
+        .iter()
+        .map(|d| d.text.is_resident())
+        .collect();
+    assert_eq!(resident, [false, true, false]);
+}
+
+#[test]
+fn a_texts_file_that_does_not_belong_to_the_snapshot_is_a_rebuild() {
+    let sources = harbour_copy();
+    let cache = tempfile::tempdir().expect("cache");
+    let (_, report) = load(sources.path(), cache.path());
+    let texts = report.dir.join("texts.bin");
+    let good = fs::read(&texts).expect("texts");
+    // A crash between the writes of two generations: header of another.
+    let mut other = good.clone();
+    other[8] ^= 0xff;
+    fs::write(&texts, &other).expect("write");
+    let (corpus, report) = load(sources.path(), cache.path());
+    assert!(!report.whole);
+    assert_problem(&report, "texts.bin");
+    assert_eq!(view(&corpus), uncached(sources.path()));
+
+    // Missing: the same.
+    let dir = report.dir.clone();
+    fs::remove_file(dir.join("texts.bin")).expect("rm");
+    let (corpus, report) = load(sources.path(), cache.path());
+    assert!(!report.whole);
+    assert_problem(&report, "texts.bin");
+    assert_eq!(view(&corpus), uncached(sources.path()));
+}
+
+#[test]
+fn a_text_damaged_after_loading_reads_as_blank_and_nothing_panics() {
+    let sources = harbour_copy();
+    let cache = tempfile::tempdir().expect("cache");
+    let (cold, report) = load(sources.path(), cache.path());
+    let (warm, _) = load(sources.path(), cache.path());
+    // Someone writes into the cache file in place while the server runs.
+    let texts = report.dir.join("texts.bin");
+    let mut bytes = fs::read(&texts).expect("texts");
+    let last = bytes.len() - 2;
+    bytes[last] = b'#';
+    fs::write(&texts, &bytes).expect("write");
+    let d = warm.documents.len() - 1;
+    let text = &warm.documents[d].text;
+    assert_eq!(text.len(), cold.documents[d].text.len());
+    assert!(text.trim().is_empty(), "served blank: {:?}", &text[..40]);
+    // Every range into it still slices.
+    for s in &warm.documents[d].sentences {
+        assert!(text.get(s.range.clone()).is_some());
+    }
+    // The other documents read well.
+    assert_eq!(&warm.documents[0].text[..], &cold.documents[0].text[..]);
+}
+
+#[test]
 fn a_cancelled_load_returns_nothing_and_writes_nothing() {
     let sources = harbour_copy();
     let cache = tempfile::tempdir().expect("cache");

@@ -2,14 +2,19 @@
 //! saved in a cache folder, so that a restart over unchanged sources is a
 //! file read, and a restart after edits reads only the articles that changed.
 //!
-//! Two files per corpus, each a postcard (serde) encoding written atomically
-//! (a temporary file in the same folder, then a rename):
-//! - `corpus.bin` — what the server serves: documents, entities, quotes,
-//!   quote and passage indexes, and the manifest (every source's path,
-//!   size, modification time and content hash, and what reading it gave).
+//! Three files per corpus, each written atomically (a temporary file in the
+//! same folder, then a rename):
+//! - `corpus.bin` — what the server serves: documents (without their
+//!   texts), entities, quotes, quote and passage indexes, the name
+//!   automaton, and the manifest (every source's path, size, modification
+//!   time and content hash, and what reading it gave). Postcard (serde).
+//! - `texts.bin` — the documents' readable texts one after the other,
+//!   behind a short header. Not decoded on load: each text is read the
+//!   first time something asks for it ([`super::text`]), so a large archive
+//!   starts without its texts in memory.
 //! - `articles.bin` — per article, the names and quotations the reading
 //!   stages found: what merging needs to rebuild the corpus without reading
-//!   unchanged articles again. Only loaded when something changed.
+//!   unchanged articles again. Only loaded when something changed. Postcard.
 //!
 //! A start first walks the folders without reading files. When every path
 //! and stamp matches the manifest, `corpus.bin` is the corpus. Otherwise a
@@ -34,10 +39,15 @@ use super::name_index::NameIndex;
 use super::passages::PassageIndex;
 use super::quote_match::QuoteIndex;
 use super::source::{self, Candidate, Problem, Stamp};
+use super::text::{text_hash, DocText, TextFile, TextSlot};
 use super::{read_guarded, ArticleParts, Corpus, CorpusOptions, ReadDocument};
 
 /// Bump when anything serialized here, or what reading produces, changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
+
+/// How `texts.bin` opens: these bytes, then the generation (little-endian
+/// `u64`) that `corpus.bin` must name.
+const TEXTS_MAGIC: &[u8; 8] = b"DOSSIERT";
 
 /// What a cache must have been written by: this version of Dossier, and
 /// this very build (a rebuilt binary may read articles differently).
@@ -106,6 +116,19 @@ struct Snapshot {
     quote_index: QuoteIndex,
     passages: PassageIndex,
     names: NameIndex,
+    texts: Texts,
+}
+
+/// Where each document's text stands in `texts.bin`.
+#[derive(Serialize, Deserialize)]
+struct Texts {
+    /// Written at the head of `texts.bin` too: a `corpus.bin` is only
+    /// used with the texts written with it.
+    generation: u64,
+    /// The file's length.
+    len: u64,
+    /// `slots[d]` is `documents[d]`'s text.
+    slots: Vec<TextSlot>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -163,7 +186,9 @@ pub fn load(
     }
 
     clock.stage("scan sources");
-    let snapshot = match read_file::<Snapshot>(&dir.join("corpus.bin"), &build) {
+    let snapshot = match read_file::<Snapshot>(&dir.join("corpus.bin"), &build)
+        .and_then(|mut s| attach_texts(&dir, &mut s).map(|()| s))
+    {
         Ok(s) => Some(s),
         Err(ReadError::OtherBuild) => {
             report.problem = Some("cache from another version of Dossier; rebuilding".into());
@@ -282,6 +307,7 @@ pub fn load(
     if cancelled() || got.iter().any(Option::is_none) {
         return None;
     }
+    clock.stage("read articles");
 
     let remembering = source::remembering();
     let mut manifest = Vec::with_capacity(total);
@@ -434,11 +460,22 @@ pub fn load(
     skipped.extend(walk_skipped);
     warnings.extend(walk_warnings);
 
+    clock.stage("manifest");
     let corpus = Corpus::assemble(documents, &parts, skipped, warnings);
     record_problems(&corpus.skipped, &kept);
     clock = super::StageClock::new();
-    if let Err(e) = save(&dir, &build, &manifest, &corpus, parts) {
-        report.problem = Some(format!("cannot write the cache in {}: {e}", dir.display()));
+    let mut corpus = corpus;
+    match save(&dir, &build, &manifest, &corpus, parts) {
+        // The texts are in the cache now: serve them from there, as a
+        // start from the cache would.
+        Ok((file, slots)) => {
+            for (doc, slot) in corpus.documents.iter_mut().zip(slots) {
+                doc.text = DocText::stored(file.clone(), slot);
+            }
+        }
+        Err(e) => {
+            report.problem = Some(format!("cannot write the cache in {}: {e}", dir.display()));
+        }
     }
     clock.stage("write cache");
     Some((corpus, report))
@@ -496,14 +533,77 @@ fn collect_outcomes(manifest: &[Entry], skipped: &mut Vec<Skipped>, warnings: &m
     }
 }
 
+/// Give the snapshot's documents their texts in `texts.bin`, when that file
+/// is the one written with it.
+fn attach_texts(dir: &Path, snap: &mut Snapshot) -> Result<(), ReadError> {
+    let unreadable = |why: String| ReadError::Unreadable(format!("texts.bin: {why}"));
+    let path = dir.join("texts.bin");
+    let file = TextFile::open(&path).map_err(|e| unreadable(e.to_string()))?;
+    let head = file
+        .read_at(0, TEXTS_MAGIC.len() + 8)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let len = file.size().map_err(|e| unreadable(e.to_string()))?;
+    let texts = &snap.texts;
+    if &head[..TEXTS_MAGIC.len()] != TEXTS_MAGIC
+        || head[TEXTS_MAGIC.len()..] != texts.generation.to_le_bytes()
+        || len != texts.len
+    {
+        return Err(unreadable("not the file written with corpus.bin".into()));
+    }
+    let fits = |s: &TextSlot| s.offset.checked_add(s.len).is_some_and(|end| end <= len);
+    if texts.slots.len() != snap.documents.len() || !texts.slots.iter().all(fits) {
+        return Err(unreadable("does not match the documents".into()));
+    }
+    let file = std::sync::Arc::new(file);
+    for (doc, slot) in snap.documents.iter_mut().zip(&texts.slots) {
+        doc.text = DocText::stored(file.clone(), *slot);
+    }
+    Ok(())
+}
+
+/// A number for one write of the cache, shared by its files.
+fn generation() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut key = now.to_le_bytes().to_vec();
+    key.extend_from_slice(&std::process::id().to_le_bytes());
+    twox_hash::XxHash3_64::oneshot(&key)
+}
+
+/// Write the corpus's texts, then its articles, then the snapshot; give
+/// back the texts file, opened, and where each document's text is in it.
 fn save(
     dir: &Path,
     build: &str,
     manifest: &[Entry],
     corpus: &Corpus,
     parts: Vec<ArticleParts>,
-) -> std::io::Result<()> {
+) -> std::io::Result<(std::sync::Arc<TextFile>, Vec<TextSlot>)> {
     fs::create_dir_all(dir)?;
+    let generation = generation();
+    let mut slots = Vec::with_capacity(corpus.documents.len());
+    let mut offset = (TEXTS_MAGIC.len() + 8) as u64;
+    write_atomic_with(dir, "texts.bin", |w| {
+        w.write_all(TEXTS_MAGIC)?;
+        w.write_all(&generation.to_le_bytes())?;
+        for doc in &corpus.documents {
+            let text = doc.text.as_str();
+            w.write_all(text.as_bytes())?;
+            slots.push(TextSlot {
+                offset,
+                len: text.len() as u64,
+                hash: text_hash(text),
+            });
+            offset += text.len() as u64;
+        }
+        Ok(())
+    })?;
+    let texts = Texts {
+        generation,
+        len: offset,
+        slots,
+    };
     #[derive(Serialize)]
     struct SnapshotRef<'a> {
         format: u32,
@@ -515,6 +615,7 @@ fn save(
         quote_index: &'a QuoteIndex,
         passages: &'a PassageIndex,
         names: &'a NameIndex,
+        texts: &'a Texts,
     }
     let snapshot = SnapshotRef {
         format: FORMAT,
@@ -526,6 +627,7 @@ fn save(
         quote_index: &corpus.quote_index,
         passages: &corpus.passages,
         names: &corpus.names,
+        texts: &texts,
     };
     let articles = Articles {
         format: FORMAT,
@@ -536,16 +638,31 @@ fn save(
     // (their count must match), so a crash between the two writes costs a
     // rebuild, never a wrong corpus.
     write_atomic(dir, "articles.bin", &articles)?;
-    write_atomic(dir, "corpus.bin", &snapshot)
+    write_atomic(dir, "corpus.bin", &snapshot)?;
+    let file = TextFile::open(&dir.join("texts.bin"))?;
+    Ok((std::sync::Arc::new(file), texts.slots))
 }
 
 fn write_atomic<T: Serialize>(dir: &Path, name: &str, value: &T) -> std::io::Result<()> {
+    write_atomic_with(dir, name, |w| {
+        postcard::to_io(value, w).map_err(std::io::Error::other)?;
+        Ok(())
+    })
+}
+
+/// Write `name` in `dir` through `write`: to a temporary file beside it,
+/// flushed to disk, then renamed over the old one.
+fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .tempfile_in(dir)?;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-        postcard::to_io(value, &mut w).map_err(std::io::Error::other)?;
+        write(&mut w)?;
         w.flush()?;
     }
     tmp.as_file().sync_all()?;

@@ -21,6 +21,7 @@ pub mod quote_match;
 pub mod quotes;
 pub mod roles;
 pub mod source;
+pub mod text;
 pub mod ties;
 
 use std::collections::{HashMap, HashSet};
@@ -123,7 +124,7 @@ fn read_document(file: SourceFile) -> ReadDocument {
             id: file.id,
             path: file.path,
             embedded: file.embedded,
-            text: file.text,
+            text: file.text.into(),
             line_map: file.line_map,
             title: parts.title,
             byline: parts.byline,

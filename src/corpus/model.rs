@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::text::DocText;
+
 /// What kind of actor a name stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -115,8 +117,10 @@ pub struct Document {
     pub path: PathBuf,
     /// True for the corpus compiled into the binary.
     pub embedded: bool,
-    /// Readable text (tags removed for HTML).
-    pub text: String,
+    /// Readable text (tags removed for HTML). Not serialized: the cache
+    /// keeps texts in a file of their own ([`super::text`]).
+    #[serde(skip)]
+    pub text: DocText,
     pub line_map: LineMap,
     pub title: Option<String>,
     pub byline: Option<String>,

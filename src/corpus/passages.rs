@@ -582,7 +582,7 @@ mod tests {
             id: id.to_string(),
             path: PathBuf::from(format!("{id}.txt")),
             embedded: false,
-            text: text.to_string(),
+            text: text.into(),
             line_map: crate::corpus::LineMap::identity(text),
             title: parts.title,
             byline: parts.byline,
