@@ -253,6 +253,56 @@ fn a_text_damaged_after_loading_reads_as_blank_and_nothing_panics() {
 }
 
 #[test]
+fn a_corpus_cached_in_many_sections_comes_back_whole() {
+    // Enough articles for the documents, entities and quotes to be stored
+    // in several chunks each.
+    let sources = tempfile::tempdir().expect("sources");
+    let given = [
+        "Zoë", "Ólafur", "Łucja", "Aminata", "Józef", "Mehmet", "Ingrid",
+    ];
+    let family = [
+        "Ångström",
+        "Kowalczyk",
+        "Ndiaye",
+        "Wiśniewski",
+        "Yılmaz",
+        "Haugen",
+    ];
+    for i in 0..2100 {
+        let who = format!(
+            "{} {}{}",
+            given[i % given.len()],
+            family[i % family.len()],
+            ["", "-Berg", "-Nowak"][i % 3]
+        );
+        fs::write(
+            sources.path().join(format!("a{i:04}.md")),
+            format!(
+                "Report {i}\r\n\r\nInspector {who} of the Harbour Police said: “Case {i} is closed 🙂.”\r\n"
+            ),
+        )
+        .expect("write");
+    }
+    let cache = tempfile::tempdir().expect("cache");
+    let (cold, _) = load(sources.path(), cache.path());
+    let (warm, report) = load(sources.path(), cache.path());
+    assert!(report.whole, "{report:?}");
+    assert_eq!(warm.documents.len(), 2100);
+    assert!(warm.entities.len() > 40, "{}", warm.entities.len());
+    assert_eq!(view(&warm), view(&cold));
+    let last = warm.documents.len() - 1;
+    assert_eq!(
+        &warm.documents[last].text[..],
+        &cold.documents[last].text[..]
+    );
+    let quote = &cold.quotes[2099].text;
+    assert!(
+        !warm.quote_index.find(&warm.documents, quote).is_empty(),
+        "{quote}"
+    );
+}
+
+#[test]
 fn a_cancelled_load_returns_nothing_and_writes_nothing() {
     let sources = harbour_copy();
     let cache = tempfile::tempdir().expect("cache");

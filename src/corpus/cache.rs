@@ -7,7 +7,9 @@
 //! - `corpus.bin` — what the server serves: documents (without their
 //!   texts), entities, quotes, quote and passage indexes, the name
 //!   automaton, and the manifest (every source's path, size, modification
-//!   time and content hash, and what reading it gave). Postcard (serde).
+//!   time and content hash, and what reading it gave). A file of
+//!   sections, each postcard (serde) with a checksum, so that a start reads
+//!   and decodes them on all cores ([`super::sections`]).
 //! - `texts.bin` — the documents' readable texts one after the other,
 //!   behind a short header. Not decoded on load: each text is read the
 //!   first time something asks for it ([`super::text`]), so a large archive
@@ -38,12 +40,13 @@ use super::model::{Document, Entity, Quote, Skipped};
 use super::name_index::NameIndex;
 use super::passages::PassageIndex;
 use super::quote_match::QuoteIndex;
+use super::sections;
 use super::source::{self, Candidate, Problem, Stamp};
 use super::text::{text_hash, DocText, TextFile, TextSlot};
 use super::{read_guarded, ArticleParts, Corpus, CorpusOptions, ReadDocument};
 
 /// Bump when anything serialized here, or what reading produces, changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// How `texts.bin` opens: these bytes, then the generation (little-endian
 /// `u64`) that `corpus.bin` must name.
@@ -105,10 +108,10 @@ enum Outcome {
     Skipped(String),
 }
 
-#[derive(Serialize, Deserialize)]
+/// What `corpus.bin` holds, decoded. On disk it is a file of sections
+/// ([`super::sections`]): the big parts in chunks, so that a start decodes
+/// them on all cores.
 struct Snapshot {
-    format: u32,
-    version: String,
     manifest: Vec<Entry>,
     documents: Vec<Document>,
     entities: Vec<Entity>,
@@ -176,7 +179,15 @@ pub fn load(
     };
     let mut clock = super::StageClock::new();
     let build = build_id();
-    let scan = source::scan(&options.folders, options.include_embedded, &options.load);
+    // The walk and the cache read need nothing of each other: one runs
+    // while the other decodes.
+    let (scan, snapshot) = rayon::join(
+        || source::scan(&options.folders, options.include_embedded, &options.load),
+        || {
+            read_snapshot(&dir.join("corpus.bin"), &build)
+                .and_then(|mut s| attach_texts(&dir, &mut s).map(|()| s))
+        },
+    );
     let candidates: Vec<&Candidate> = scan.candidates().collect();
     let mut walk_skipped: Vec<Skipped> = Vec::new();
     let mut walk_warnings: Vec<String> = Vec::new();
@@ -184,11 +195,8 @@ pub fn load(
         walk_skipped.extend(part.skipped.iter().cloned());
         walk_warnings.extend(part.warnings.iter().cloned());
     }
-
-    clock.stage("scan sources");
-    let snapshot = match read_file::<Snapshot>(&dir.join("corpus.bin"), &build)
-        .and_then(|mut s| attach_texts(&dir, &mut s).map(|()| s))
-    {
+    clock.stage("scan, read cache");
+    let snapshot = match snapshot {
         Ok(s) => Some(s),
         Err(ReadError::OtherBuild) => {
             report.problem = Some("cache from another version of Dossier; rebuilding".into());
@@ -202,7 +210,6 @@ pub fn load(
         }
     };
 
-    clock.stage("read cache");
     // Everything as it was: the snapshot is the corpus.
     if let Some(snap) = &snapshot {
         let same = snap.manifest.len() == candidates.len()
@@ -604,31 +611,6 @@ fn save(
         len: offset,
         slots,
     };
-    #[derive(Serialize)]
-    struct SnapshotRef<'a> {
-        format: u32,
-        version: &'a str,
-        manifest: &'a [Entry],
-        documents: &'a [Document],
-        entities: &'a [Entity],
-        quotes: &'a [Quote],
-        quote_index: &'a QuoteIndex,
-        passages: &'a PassageIndex,
-        names: &'a NameIndex,
-        texts: &'a Texts,
-    }
-    let snapshot = SnapshotRef {
-        format: FORMAT,
-        version: build,
-        manifest,
-        documents: &corpus.documents,
-        entities: &corpus.entities,
-        quotes: &corpus.quotes,
-        quote_index: &corpus.quote_index,
-        passages: &corpus.passages,
-        names: &corpus.names,
-        texts: &texts,
-    };
     let articles = Articles {
         format: FORMAT,
         version: build.to_string(),
@@ -638,7 +620,7 @@ fn save(
     // (their count must match), so a crash between the two writes costs a
     // rebuild, never a wrong corpus.
     write_atomic(dir, "articles.bin", &articles)?;
-    write_atomic(dir, "corpus.bin", &snapshot)?;
+    write_snapshot(dir, build, manifest, corpus, &texts)?;
     let file = TextFile::open(&dir.join("texts.bin"))?;
     Ok((std::sync::Arc::new(file), texts.slots))
 }
@@ -668,6 +650,174 @@ fn write_atomic_with(
     tmp.as_file().sync_all()?;
     tmp.persist(dir.join(name)).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The sections of `corpus.bin`, in the order they are written: the
+/// biggest first, so that the cores decoding them finish together.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Passages(&'a PassageIndex),
+    Documents(&'a [Document]),
+    Entities(&'a [Entity]),
+    Quotes(&'a [Quote]),
+    QuoteIndex(&'a QuoteIndex),
+    Names(&'a NameIndex),
+    Manifest(&'a [Entry]),
+    Texts(&'a Texts),
+}
+
+/// A section decoded.
+enum Decoded {
+    Passages(PassageIndex),
+    Documents(Vec<Document>),
+    Entities(Vec<Entity>),
+    Quotes(Vec<Quote>),
+    QuoteIndex(QuoteIndex),
+    Names(NameIndex),
+    Manifest(Vec<Entry>),
+    Texts(Texts),
+}
+
+/// The lists are cut in this many chunks each (and no smaller than
+/// [`MIN_CHUNK`] items): enough to keep every core busy.
+const CHUNKS: usize = 16;
+const MIN_CHUNK: usize = 1024;
+
+impl Part<'_> {
+    fn kind(self) -> u8 {
+        match self {
+            Part::Passages(_) => 0,
+            Part::Documents(_) => 1,
+            Part::Entities(_) => 2,
+            Part::Quotes(_) => 3,
+            Part::QuoteIndex(_) => 4,
+            Part::Names(_) => 5,
+            Part::Manifest(_) => 6,
+            Part::Texts(_) => 7,
+        }
+    }
+
+    fn encode(self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Part::Passages(v) => sections::encode(v),
+            Part::Documents(v) => sections::encode(v),
+            Part::Entities(v) => sections::encode(v),
+            Part::Quotes(v) => sections::encode(v),
+            Part::QuoteIndex(v) => sections::encode(v),
+            Part::Names(v) => sections::encode(v),
+            Part::Manifest(v) => sections::encode(v),
+            Part::Texts(v) => sections::encode(v),
+        }
+    }
+}
+
+fn decode_section(kind: u8, bytes: &[u8]) -> Result<Decoded, String> {
+    Ok(match kind {
+        0 => Decoded::Passages(sections::decode(bytes)?),
+        1 => Decoded::Documents(sections::decode(bytes)?),
+        2 => Decoded::Entities(sections::decode(bytes)?),
+        3 => Decoded::Quotes(sections::decode(bytes)?),
+        4 => Decoded::QuoteIndex(sections::decode(bytes)?),
+        5 => Decoded::Names(sections::decode(bytes)?),
+        6 => Decoded::Manifest(sections::decode(bytes)?),
+        7 => Decoded::Texts(sections::decode(bytes)?),
+        k => return Err(format!("unknown section {k}")),
+    })
+}
+
+fn chunked<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
+    let size = items.len().div_ceil(CHUNKS).max(MIN_CHUNK);
+    // An empty list is still one (empty) section.
+    let empty: &[T] = &[];
+    items.chunks(size).chain(items.is_empty().then_some(empty))
+}
+
+/// Write `corpus.bin`: its sections encoded a few at a time on all cores.
+fn write_snapshot(
+    dir: &Path,
+    build: &str,
+    manifest: &[Entry],
+    corpus: &Corpus,
+    texts: &Texts,
+) -> std::io::Result<()> {
+    let mut parts = vec![Part::Passages(&corpus.passages)];
+    parts.extend(chunked(&corpus.documents).map(Part::Documents));
+    parts.extend(chunked(&corpus.entities).map(Part::Entities));
+    parts.extend(chunked(&corpus.quotes).map(Part::Quotes));
+    parts.extend([
+        Part::QuoteIndex(&corpus.quote_index),
+        Part::Names(&corpus.names),
+        Part::Manifest(manifest),
+        Part::Texts(texts),
+    ]);
+    let header = HeaderRef {
+        format: FORMAT,
+        version: build,
+    };
+    write_atomic_with(dir, "corpus.bin", |w| {
+        let mut out = sections::Writer::new(w, &header)?;
+        for group in parts.chunks(rayon::current_num_threads().max(1)) {
+            let encoded: Vec<std::io::Result<Vec<u8>>> =
+                group.par_iter().map(|p| p.encode()).collect();
+            for (part, bytes) in group.iter().zip(encoded) {
+                out.section(part.kind(), &bytes?)?;
+            }
+        }
+        out.finish()?;
+        Ok(())
+    })
+}
+
+/// Read `corpus.bin`, when `build` wrote it in this format: its sections
+/// read and decoded on all cores.
+fn read_snapshot(path: &Path, build: &str) -> Result<Snapshot, ReadError> {
+    let unreadable = |e: String| ReadError::Unreadable(e);
+    let file = TextFile::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let head = sections::head(&file).map_err(|e| unreadable(e.to_string()))?;
+    let (header, _) =
+        postcard::take_from_bytes::<Header>(&head).map_err(|e| unreadable(e.to_string()))?;
+    if header.format != FORMAT || header.version != build {
+        return Err(ReadError::OtherBuild);
+    }
+    let table = sections::table(&file).map_err(unreadable)?;
+    let decoded: Vec<Result<Decoded, String>> = table
+        .par_iter()
+        .map(|s| decode_section(s.kind, &sections::read(&file, s)?))
+        .collect();
+    let mut documents = Vec::new();
+    let mut entities = Vec::new();
+    let mut quotes = Vec::new();
+    let (mut manifest, mut quote_index, mut passages, mut names, mut texts) =
+        (None, None, None, None, None);
+    for part in decoded {
+        match part.map_err(unreadable)? {
+            Decoded::Passages(v) => passages = Some(v),
+            Decoded::Documents(v) => documents.extend(v),
+            Decoded::Entities(v) => entities.extend(v),
+            Decoded::Quotes(v) => quotes.extend(v),
+            Decoded::QuoteIndex(v) => quote_index = Some(v),
+            Decoded::Names(v) => names = Some(v),
+            Decoded::Manifest(v) => manifest = Some(v),
+            Decoded::Texts(v) => texts = Some(v),
+        }
+    }
+    let missing = || unreadable("a section is missing".into());
+    Ok(Snapshot {
+        manifest: manifest.ok_or_else(missing)?,
+        documents,
+        entities,
+        quotes,
+        quote_index: quote_index.ok_or_else(missing)?,
+        passages: passages.ok_or_else(missing)?,
+        names: names.ok_or_else(missing)?,
+        texts: texts.ok_or_else(missing)?,
+    })
+}
+
+#[derive(Serialize)]
+struct HeaderRef<'a> {
+    format: u32,
+    version: &'a str,
 }
 
 /// Both cache files open with this: a file written by another build is

@@ -20,6 +20,7 @@ pub mod passages;
 pub mod quote_match;
 pub mod quotes;
 pub mod roles;
+pub mod sections;
 pub mod source;
 pub mod text;
 pub mod ties;

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// The texts file of a cache, opened once and shared by its documents.
+/// A cache file opened once for positioned reads: the texts file, shared
+/// by its documents, or a file of [`super::sections`].
 #[derive(Debug)]
 pub struct TextFile {
     file: File,
