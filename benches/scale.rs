@@ -54,16 +54,25 @@ fn options(dir: &Path, cache: &Path) -> CorpusOptions {
     }
 }
 
-/// Peak resident set of this process so far, in MB.
-fn peak_rss_mb() -> f64 {
+/// A figure of this process's `/proc/self/status` in MB: `VmHWM` is the
+/// peak resident set so far, `VmRSS` the resident set now.
+fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
 }
 
 fn main() {
@@ -153,14 +162,28 @@ fn child(args: &[String]) {
         "quotes": corpus.quotes.len(),
         "from_cache": cache_report.as_ref().is_some_and(|r| r.whole),
         "peak_rss_mb": peak_rss_mb(),
+        "rss_mb": rss_mb(),
     });
     if mode == "warm" {
-        measure_queries(&dir, &cache, corpus, &mut out);
+        // The queries run on the server's backend, which loads the corpus
+        // itself: this one goes first, so that it does not count twice.
+        drop(corpus);
+        measure_queries(&dir, &cache, &mut out);
     }
     println!("{out}");
 }
 
-fn measure_queries(dir: &Path, cache: &Path, corpus: Corpus, out: &mut Value) {
+fn measure_queries(dir: &Path, cache: &Path, out: &mut Value) {
+    // The server's backend over the (cached) corpus.
+    let backend = DossierBackend::new().with_cache(Some(cache.to_path_buf()));
+    let settings = Settings {
+        corpus: vec![dir.to_path_buf()],
+        include_default_corpus: false,
+        ..Settings::default()
+    };
+    backend.configure(&settings);
+    backend.build(&settings, &|_, _| {});
+    let corpus = backend.corpus();
     // Quote look-up: quotes of the corpus as written, and a misquote.
     let sample: Vec<&str> = corpus
         .quotes
@@ -187,15 +210,6 @@ fn measure_queries(dir: &Path, cache: &Path, corpus: Corpus, out: &mut Value) {
     }));
     drop(corpus);
 
-    // The server's backend over the same (cached) corpus.
-    let backend = DossierBackend::new().with_cache(Some(cache.to_path_buf()));
-    let settings = Settings {
-        corpus: vec![dir.to_path_buf()],
-        include_default_corpus: false,
-        ..Settings::default()
-    };
-    backend.configure(&settings);
-    backend.build(&settings, &|_, _| {});
     let articles = news_articles();
     let article = draft_of_size(&articles, 30 * 1024);
     let document = draft_of_size(&articles, 3 * 1024 * 1024);
@@ -247,6 +261,7 @@ fn measure_queries(dir: &Path, cache: &Path, corpus: Corpus, out: &mut Value) {
     out["hover"] = hover;
     out["hover_positions"] = json!(offsets.len());
     out["peak_rss_mb_after_queries"] = json!(peak_rss_mb());
+    out["rss_mb_after_queries"] = json!(rss_mb());
 }
 
 fn timed<T>(items: &[T], f: impl Fn(&T) -> usize) -> Vec<Duration> {
@@ -299,9 +314,9 @@ fn draft_of_size(articles: &[String], size: usize) -> String {
 fn report(rows: &[Value]) {
     let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
     let mut md = String::from(
-        "| articles | MB | cold index s | cold MB/s | cold articles/s | cold peak RSS MB | cached load s | cached peak RSS MB | check 30 KB p50 ms | check 3 MB p50 ms | re-check 30 KB p50 ms | re-check 3 MB p50 ms | hover p50 / p99 ms | quote exact p50 / p99 ms | quote near p50 / p99 ms | RSS after queries MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| articles | MB | cold index s | cold MB/s | cold articles/s | cold peak RSS MB | cached load s | cached peak RSS MB | check 30 KB p50 ms | check 3 MB p50 ms | re-check 30 KB p50 ms | re-check 3 MB p50 ms | hover p50 / p99 ms | quote exact p50 / p99 ms | quote near p50 / p99 ms | RSS after queries MB | peak RSS MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    let mut csv = String::from("articles,mb,cold_s,cold_mb_s,cold_articles_s,cold_rss_mb,cached_s,cached_rss_mb,check30k_p50_ms,check3m_p50_ms,recheck30k_p50_ms,recheck3m_p50_ms,hover_p50_ms,hover_p99_ms,quote_p50_ms,quote_p99_ms,near_p50_ms,near_p99_ms,rss_after_mb\n");
+    let mut csv = String::from("articles,mb,cold_s,cold_mb_s,cold_articles_s,cold_rss_mb,cached_s,cached_rss_mb,check30k_p50_ms,check3m_p50_ms,recheck30k_p50_ms,recheck3m_p50_ms,hover_p50_ms,hover_p99_ms,quote_p50_ms,quote_p99_ms,near_p50_ms,near_p99_ms,rss_after_mb,peak_rss_mb\n");
     for r in rows {
         let (c, w) = (&r["cold"], &r["warm"]);
         let mb = f(&c["bytes"]) / 1e6;
@@ -326,14 +341,15 @@ fn report(rows: &[Value]) {
             f(&w["quote_exact"]["p99_ms"]),
             f(&w["quote_near"]["p50_ms"]),
             f(&w["quote_near"]["p99_ms"]),
+            f(&w["rss_mb_after_queries"]),
             f(&w["peak_rss_mb_after_queries"]),
         ];
         let _ = writeln!(
             md,
-            "| {:.0} | {:.1} | {:.2} | {:.1} | {:.0} | {:.0} | {:.3} | {:.0} | {:.2} | {:.0} | {:.2} | {:.0} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} / {:.3} | {:.0} |",
+            "| {:.0} | {:.1} | {:.2} | {:.1} | {:.0} | {:.0} | {:.3} | {:.0} | {:.2} | {:.0} | {:.2} | {:.0} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} / {:.3} | {:.0} | {:.0} |",
             cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7],
             cells[8], cells[9], cells[10], cells[11], cells[12], cells[13], cells[14], cells[15],
-            cells[16], cells[17], cells[18]
+            cells[16], cells[17], cells[18], cells[19]
         );
         let line: Vec<String> = cells.iter().map(|x| format!("{x:.4}")).collect();
         let _ = writeln!(csv, "{}", line.join(","));
