@@ -300,6 +300,17 @@ fn a_corpus_cached_in_many_sections_comes_back_whole() {
         !warm.quote_index.find(&warm.documents, quote).is_empty(),
         "{quote}"
     );
+    // Claim support reads the passage index's posting lists.
+    let claim = "Case 1733 is closed, the Harbour Police said.";
+    let found = |c: &Corpus| {
+        c.passages
+            .search(&c.documents, claim, 3, &|_| false)
+            .iter()
+            .map(|h| (h.doc, h.range.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found(&warm), found(&cold));
+    assert_eq!(found(&warm).first().map(|h| h.0), Some(1733));
 }
 
 #[test]

@@ -27,6 +27,7 @@
 //! version, truncated, corrupt) is a cold build; one that cannot be written
 //! is a warning: the corpus still loads.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
@@ -46,7 +47,7 @@ use super::text::{text_hash, DocText, TextFile, TextSlot};
 use super::{read_guarded, ArticleParts, Corpus, CorpusOptions, ReadDocument};
 
 /// Bump when anything serialized here, or what reading produces, changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// How `texts.bin` opens: these bytes, then the generation (little-endian
 /// `u64`) that `corpus.bin` must name.
@@ -664,6 +665,9 @@ enum Part<'a> {
     Names(&'a NameIndex),
     Manifest(&'a [Entry]),
     Texts(&'a Texts),
+    /// The indexes' posting lists, stored as they are in memory.
+    PassagePostings(&'a [u8]),
+    QuotePostings(&'a [u8]),
 }
 
 /// A section decoded.
@@ -676,6 +680,8 @@ enum Decoded {
     Names(NameIndex),
     Manifest(Vec<Entry>),
     Texts(Texts),
+    PassagePostings(Vec<u8>),
+    QuotePostings(Vec<u8>),
 }
 
 /// The lists are cut in this many chunks each (and no smaller than
@@ -683,7 +689,7 @@ enum Decoded {
 const CHUNKS: usize = 16;
 const MIN_CHUNK: usize = 1024;
 
-impl Part<'_> {
+impl<'a> Part<'a> {
     fn kind(self) -> u8 {
         match self {
             Part::Passages(_) => 0,
@@ -694,11 +700,15 @@ impl Part<'_> {
             Part::Names(_) => 5,
             Part::Manifest(_) => 6,
             Part::Texts(_) => 7,
+            Part::PassagePostings(_) => 8,
+            Part::QuotePostings(_) => 9,
         }
     }
 
-    fn encode(self) -> std::io::Result<Vec<u8>> {
-        match self {
+    /// The section's bytes: encoded, or for posting lists, as they are.
+    fn encode(self) -> std::io::Result<Cow<'a, [u8]>> {
+        let encoded = match self {
+            Part::PassagePostings(v) | Part::QuotePostings(v) => return Ok(Cow::Borrowed(v)),
             Part::Passages(v) => sections::encode(v),
             Part::Documents(v) => sections::encode(v),
             Part::Entities(v) => sections::encode(v),
@@ -707,11 +717,17 @@ impl Part<'_> {
             Part::Names(v) => sections::encode(v),
             Part::Manifest(v) => sections::encode(v),
             Part::Texts(v) => sections::encode(v),
-        }
+        };
+        encoded.map(Cow::Owned)
     }
 }
 
-fn decode_section(kind: u8, bytes: &[u8]) -> Result<Decoded, String> {
+fn decode_section(kind: u8, bytes: Vec<u8>) -> Result<Decoded, String> {
+    let bytes = match kind {
+        8 => return Ok(Decoded::PassagePostings(bytes)),
+        9 => return Ok(Decoded::QuotePostings(bytes)),
+        _ => &bytes[..],
+    };
     Ok(match kind {
         0 => Decoded::Passages(sections::decode(bytes)?),
         1 => Decoded::Documents(sections::decode(bytes)?),
@@ -740,7 +756,11 @@ fn write_snapshot(
     corpus: &Corpus,
     texts: &Texts,
 ) -> std::io::Result<()> {
-    let mut parts = vec![Part::Passages(&corpus.passages)];
+    let mut parts = vec![
+        Part::PassagePostings(corpus.passages.postings_bytes()),
+        Part::Passages(&corpus.passages),
+        Part::QuotePostings(corpus.quote_index.postings_bytes()),
+    ];
     parts.extend(chunked(&corpus.documents).map(Part::Documents));
     parts.extend(chunked(&corpus.entities).map(Part::Entities));
     parts.extend(chunked(&corpus.quotes).map(Part::Quotes));
@@ -757,7 +777,7 @@ fn write_snapshot(
     write_atomic_with(dir, "corpus.bin", |w| {
         let mut out = sections::Writer::new(w, &header)?;
         for group in parts.chunks(rayon::current_num_threads().max(1)) {
-            let encoded: Vec<std::io::Result<Vec<u8>>> =
+            let encoded: Vec<std::io::Result<Cow<[u8]>>> =
                 group.par_iter().map(|p| p.encode()).collect();
             for (part, bytes) in group.iter().zip(encoded) {
                 out.section(part.kind(), &bytes?)?;
@@ -782,13 +802,14 @@ fn read_snapshot(path: &Path, build: &str) -> Result<Snapshot, ReadError> {
     let table = sections::table(&file).map_err(unreadable)?;
     let decoded: Vec<Result<Decoded, String>> = table
         .par_iter()
-        .map(|s| decode_section(s.kind, &sections::read(&file, s)?))
+        .map(|s| decode_section(s.kind, sections::read(&file, s)?))
         .collect();
     let mut documents = Vec::new();
     let mut entities = Vec::new();
     let mut quotes = Vec::new();
     let (mut manifest, mut quote_index, mut passages, mut names, mut texts) =
         (None, None, None, None, None);
+    let (mut passage_postings, mut quote_postings) = (None, None);
     for part in decoded {
         match part.map_err(unreadable)? {
             Decoded::Passages(v) => passages = Some(v),
@@ -799,16 +820,22 @@ fn read_snapshot(path: &Path, build: &str) -> Result<Snapshot, ReadError> {
             Decoded::Names(v) => names = Some(v),
             Decoded::Manifest(v) => manifest = Some(v),
             Decoded::Texts(v) => texts = Some(v),
+            Decoded::PassagePostings(v) => passage_postings = Some(v),
+            Decoded::QuotePostings(v) => quote_postings = Some(v),
         }
     }
     let missing = || unreadable("a section is missing".into());
+    let mut passages: PassageIndex = passages.ok_or_else(missing)?;
+    passages.set_postings_bytes(passage_postings.ok_or_else(missing)?);
+    let mut quote_index: QuoteIndex = quote_index.ok_or_else(missing)?;
+    quote_index.set_postings_bytes(quote_postings.ok_or_else(missing)?);
     Ok(Snapshot {
         manifest: manifest.ok_or_else(missing)?,
         documents,
         entities,
         quotes,
-        quote_index: quote_index.ok_or_else(missing)?,
-        passages: passages.ok_or_else(missing)?,
+        quote_index,
+        passages,
         names: names.ok_or_else(missing)?,
         texts: texts.ok_or_else(missing)?,
     })

@@ -179,6 +179,17 @@ impl PassageIndex {
     }
 
     /// Bytes the index holds on the heap.
+    /// The posting lists' bytes, which serializing the index leaves out:
+    /// the cache stores them on their own.
+    pub(crate) fn postings_bytes(&self) -> &[u8] {
+        self.postings.bytes()
+    }
+
+    /// Put back the bytes [`Self::postings_bytes`] gave, after decoding.
+    pub(crate) fn set_postings_bytes(&mut self, bytes: Vec<u8>) {
+        self.postings.set_bytes(bytes);
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.doc_starts.capacity() * 4
             + self.sentence.capacity() * 4

@@ -676,9 +676,10 @@ impl Vocab {
 /// its ids in increasing order as varint gaps.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Postings {
-    /// Stored as one byte string (a cache read copies it, rather than
-    /// decoding it byte by byte).
-    #[serde(with = "serde_bytes")]
+    /// Not serialized with the rest: the cache stores them as a section of
+    /// their own, which a load takes as it reads it, without decoding or
+    /// copying ([`QuoteIndex::postings_bytes`]).
+    #[serde(skip)]
     bytes: Vec<u8>,
     /// Where each term's list starts in `bytes`; one more for the end.
     starts: Vec<u32>,
@@ -695,6 +696,14 @@ impl Postings {
 
     pub(crate) fn heap_bytes(&self) -> usize {
         self.bytes.capacity() + self.starts.capacity() * 4
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub(crate) fn set_bytes(&mut self, bytes: Vec<u8>) {
+        self.bytes = bytes;
     }
 }
 
@@ -1044,6 +1053,17 @@ impl QuoteIndex {
     /// never exceeds a fixed bound).
     pub fn heap_bytes(&self) -> usize {
         self.vocab.heap_bytes() + self.postings.heap_bytes()
+    }
+
+    /// The posting lists' bytes, which serializing the index leaves out:
+    /// the cache stores them on their own.
+    pub(crate) fn postings_bytes(&self) -> &[u8] {
+        self.postings.bytes()
+    }
+
+    /// Put back the bytes [`Self::postings_bytes`] gave, after decoding.
+    pub(crate) fn set_postings_bytes(&mut self, bytes: Vec<u8>) {
+        self.postings.set_bytes(bytes);
     }
 
     /// (texts holding, occurrences) of a token.
