@@ -96,6 +96,7 @@ fn main() {
     println!("quotes {}     {}", q.len(), mb(quotes));
     println!("quote index   {}", mb(corpus.quote_index.heap_bytes()));
     println!("passages      {}", mb(corpus.passages.heap_bytes()));
+    println!("names         {:?}", corpus.names);
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     for l in status.lines().filter(|l| {
         l.starts_with("VmRSS")

@@ -30,6 +30,16 @@
 //! **`config`** layers settings: defaults < `dossier.toml` < editor
 //! settings.
 
+/// mimalloc rather than the system allocator: a corpus is millions of
+/// small allocations (mentions, sentences, strings) made on all cores, and
+/// a check allocates on every keystroke. Measured against glibc's: a 30 KB
+/// re-check with 10,000 articles 3.0–3.3 ms against 4.0–4.1, a start from
+/// the cache with 100,000 articles 0.57 s against 0.86, and 150 MB less
+/// resident once [`release_freed_memory`] has run. Set here, in the
+/// library, so that tests and benchmarks run what the server runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod analysis;
 pub mod config;
 pub mod corpus;
@@ -37,3 +47,14 @@ pub mod document;
 pub mod lexicon;
 pub mod report;
 pub mod server;
+
+/// Give the memory freed so far back to the system, on every thread of
+/// the pool and this one: mimalloc returns freed pages lazily, on a later
+/// allocation of the thread that freed them, and the pool's threads go idle
+/// after a load with the buffers they decoded freed but still resident.
+pub fn release_freed_memory() {
+    // SAFETY: `mi_collect` takes no pointers and only walks the calling
+    // thread's own heap; it is safe to call at any time.
+    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}

@@ -190,19 +190,23 @@ impl Corpus {
         progress: &(dyn Fn(usize, usize) + Sync),
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<(Corpus, Option<cache::CacheReport>)> {
-        if let Some(root) = options
+        let loaded = if let Some(root) = options
             .cache
             .as_deref()
             .filter(|_| !options.folders.is_empty())
         {
-            return cache::load(options, root, progress, cancelled)
-                .map(|(corpus, report)| (corpus, Some(report)));
-        }
-        let loaded = source::load(&options.folders, options.include_embedded, &options.load);
-        if cancelled() {
-            return None;
-        }
-        Corpus::build_cancellable(loaded, progress, cancelled).map(|c| (c, None))
+            cache::load(options, root, progress, cancelled)
+                .map(|(corpus, report)| (corpus, Some(report)))
+        } else {
+            let loaded = source::load(&options.folders, options.include_embedded, &options.load);
+            if cancelled() {
+                return None;
+            }
+            Corpus::build_cancellable(loaded, progress, cancelled).map(|c| (c, None))
+        };
+        // Reading and merging free a lot (buffers, texts now in the cache).
+        crate::release_freed_memory();
+        loaded
     }
 
     /// Build the knowledge base from files already read.
