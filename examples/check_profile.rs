@@ -77,4 +77,23 @@ fn main() {
     for (ms, name) in times.iter().take(5) {
         eprintln!("hover {ms:.2} ms on {name:?}");
     }
+    // What the session left in memory.
+    let corpus = backend.corpus();
+    let resident: Vec<usize> = corpus
+        .documents
+        .iter()
+        .filter(|d| d.text.is_resident())
+        .map(|d| d.text.len())
+        .collect();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS"))
+        .unwrap_or("");
+    eprintln!(
+        "texts in memory: {} of {} ({:.1} MB); {rss}",
+        resident.len(),
+        corpus.documents.len(),
+        resident.iter().sum::<usize>() as f64 / 1e6
+    );
 }

@@ -421,11 +421,12 @@ impl PassageIndex {
             else {
                 continue;
             };
-            let Some(passage) = document.text.get(sentence.range.clone()) else {
+            // Only the sentence is read, and not kept.
+            let Some(passage) = document.text.peek_range(sentence.range.clone()) else {
                 continue;
             };
             tf.iter_mut().for_each(|n| *n = 0);
-            for t in terms(passage) {
+            for t in terms(&passage) {
                 if let Some(i) = query.iter().position(|q| q.text == t.text) {
                     tf[i] = tf[i].saturating_add(1);
                 }

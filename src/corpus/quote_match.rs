@@ -7,6 +7,7 @@
 //! offsets. Also owns the compact vocabulary and posting lists the passage
 //! index shares ([`Vocab`], [`Postings`]).
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -529,38 +530,42 @@ fn match_parts(
     }
 }
 
+/// The texts an index was built from, as look-ups read them.
 pub trait Texts {
-    /// Text number `i`, as it was when the index was built.
-    fn text(&self, i: usize) -> Option<&str>;
+    /// Text number `i`, as it was when the index was built. A document
+    /// whose text is still in the cache is read for the look-up and not
+    /// kept: a quotation's candidates can be thousands of articles, and
+    /// checking them should not leave them all in memory.
+    fn text(&self, i: usize) -> Option<Cow<'_, str>>;
 }
 
 impl<S: AsRef<str>> Texts for [S] {
-    fn text(&self, i: usize) -> Option<&str> {
-        self.get(i).map(AsRef::as_ref)
+    fn text(&self, i: usize) -> Option<Cow<'_, str>> {
+        self.get(i).map(|s| Cow::Borrowed(s.as_ref()))
     }
 }
 
 impl<S: AsRef<str>, const N: usize> Texts for [S; N] {
-    fn text(&self, i: usize) -> Option<&str> {
-        self.get(i).map(AsRef::as_ref)
+    fn text(&self, i: usize) -> Option<Cow<'_, str>> {
+        self.as_slice().text(i)
     }
 }
 
 impl<S: AsRef<str>> Texts for Vec<S> {
-    fn text(&self, i: usize) -> Option<&str> {
-        self.get(i).map(AsRef::as_ref)
+    fn text(&self, i: usize) -> Option<Cow<'_, str>> {
+        self.as_slice().text(i)
     }
 }
 
 impl Texts for [Document] {
-    fn text(&self, i: usize) -> Option<&str> {
-        self.get(i).map(|d| d.text.as_str())
+    fn text(&self, i: usize) -> Option<Cow<'_, str>> {
+        self.get(i).map(|d| d.text.peek())
     }
 }
 
 impl Texts for Vec<Document> {
-    fn text(&self, i: usize) -> Option<&str> {
-        self.get(i).map(|d| d.text.as_str())
+    fn text(&self, i: usize) -> Option<Cow<'_, str>> {
+        self.as_slice().text(i)
     }
 }
 
@@ -1098,6 +1103,7 @@ impl QuoteIndex {
 
     fn norm_text<T: Texts + ?Sized>(&self, texts: &T, t: u32) -> Option<Arc<NormText>> {
         let text = texts.text(t as usize)?;
+        let text: &str = &text;
         if let Ok(mut cache) = self.cache.inner.lock() {
             cache.tick += 1;
             let tick = cache.tick;
@@ -1253,6 +1259,7 @@ impl QuoteIndex {
             let Some(raw) = texts.text(t as usize) else {
                 continue;
             };
+            let raw: &str = &raw;
             let windowed = !self.fits_in_cache() && self.cached(t, raw.len()).is_none();
             if let (true, Some(finder)) = (windowed, &finder) {
                 let mut windows: Vec<Range<usize>> = Vec::new();
@@ -1418,6 +1425,7 @@ impl QuoteIndex {
             let Some(raw) = texts.text(t as usize) else {
                 continue;
             };
+            let raw: &str = &raw;
             let mut places = word_places(&finder, raw);
             places.sort_unstable();
             for (k, qis) in at.iter().enumerate() {
@@ -1445,6 +1453,7 @@ impl QuoteIndex {
             let Some(raw) = texts.text(t as usize) else {
                 continue;
             };
+            let raw: &str = &raw;
             let from = (bucket as usize).saturating_sub(1) * slack;
             let w = word_window(raw, from, from + near.q.len() + 3 * slack);
             let (norm, _) = normalize_with_map(&raw[w.clone()]);
@@ -1467,6 +1476,7 @@ impl QuoteIndex {
             return Some(None);
         }
         let raw = texts.text(t as usize)?;
+        let raw: &str = &raw;
         let (norm, segs) = normalize_with_map(&raw[w.clone()]);
         let words = word_ranges(&norm);
         let nt = NormText {

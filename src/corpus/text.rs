@@ -14,9 +14,10 @@
 //! reported once on stderr and served as spaces of the same length, so
 //! that every offset into it stays valid.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::fs::File;
-use std::ops::Deref;
+use std::ops::{Deref, Range};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -110,6 +111,36 @@ impl DocText {
         })
     }
 
+    /// The text, without keeping it in memory if it is not already: for
+    /// reading many documents once (a quotation's candidates).
+    pub fn peek(&self) -> Cow<'_, str> {
+        match (self.text.get(), &self.stored) {
+            (Some(t), _) => Cow::Borrowed(t),
+            (None, Some((file, slot))) => Cow::Owned(read(file, slot).into_string()),
+            (None, None) => Cow::Borrowed(""),
+        }
+    }
+
+    /// The text of `range`, without keeping the rest in memory: a stored
+    /// text reads only those bytes (checked as UTF-8, not against the whole
+    /// text's hash). None when the range does not fall on characters of
+    /// the text, or cannot be read.
+    pub fn peek_range(&self, range: Range<usize>) -> Option<Cow<'_, str>> {
+        match (self.text.get(), &self.stored) {
+            (Some(t), _) => t.get(range).map(Cow::Borrowed),
+            (None, Some((file, slot))) => {
+                if range.start > range.end || range.end as u64 > slot.len {
+                    return None;
+                }
+                let bytes = file
+                    .read_at(slot.offset + range.start as u64, range.len())
+                    .ok()?;
+                String::from_utf8(bytes).ok().map(Cow::Owned)
+            }
+            (None, None) => "".get(range).map(Cow::Borrowed),
+        }
+    }
+
     /// The length in bytes, without reading a stored text.
     pub fn len(&self) -> usize {
         match (self.text.get(), &self.stored) {
@@ -199,15 +230,22 @@ impl fmt::Debug for DocText {
     }
 }
 
+/// Lengths first: comparing with a text of another length reads nothing.
 impl PartialEq<str> for DocText {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        self.len() == other.len() && self.peek() == other
     }
 }
 
 impl PartialEq<&str> for DocText {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        *self == **other
+    }
+}
+
+impl PartialEq<String> for DocText {
+    fn eq(&self, other: &String) -> bool {
+        *self == **other
     }
 }
 
@@ -243,6 +281,32 @@ mod tests {
         assert!(!second.is_resident(), "only the text asked for is read");
         assert_eq!(&second[..], b);
         assert_eq!(first.clone().as_str(), a);
+    }
+
+    #[test]
+    fn a_part_of_a_stored_text_is_read_alone() {
+        let a = "Zoë Ångström said “no” 🙂\r\n";
+        let (_f, file) = file_with(format!("xx{a}").as_bytes());
+        let slot = TextSlot {
+            offset: 2,
+            len: a.len() as u64,
+            hash: text_hash(a),
+        };
+        let text = DocText::stored(file, slot);
+        let said = a.find("said").unwrap();
+        assert_eq!(text.peek_range(said..said + 4).as_deref(), Some("said"));
+        let emoji = a.find('🙂').unwrap();
+        assert_eq!(text.peek_range(emoji..emoji + 4).as_deref(), Some("🙂"));
+        // Inside a character, or past the end: none, never a panic.
+        assert_eq!(text.peek_range(emoji + 1..emoji + 3), None);
+        assert_eq!(text.peek_range(0..a.len() + 1), None);
+        assert!(!text.is_resident());
+        assert_eq!(text.peek().as_ref(), a);
+        assert!(!text.is_resident(), "peeking keeps nothing");
+        // Resident: the same answers, borrowed.
+        let owned = DocText::from(a);
+        assert_eq!(owned.peek_range(said..said + 4).as_deref(), Some("said"));
+        assert_eq!(owned.peek_range(emoji + 1..emoji + 3), None);
     }
 
     #[test]
