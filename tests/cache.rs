@@ -140,6 +140,16 @@ fn assert_problem(report: &CacheReport, words: &str) {
     );
 }
 
+/// A load that cannot use the cache, for a problem naming `words`, and
+/// builds the corpus a load without a cache would.
+fn assert_rebuilt(sources: &Path, cache: &Path, words: &str) -> CacheReport {
+    let (corpus, report) = load(sources, cache);
+    assert!(!report.whole);
+    assert_problem(&report, words);
+    assert_eq!(view(&corpus), uncached(sources));
+    report
+}
+
 #[test]
 fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
     let sources = harbour_copy();
@@ -155,10 +165,7 @@ fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
     let snapshot = report.dir.join("corpus.bin");
     let bytes = fs::read(&snapshot).expect("snapshot");
     fs::write(&snapshot, &bytes[..bytes.len() / 2]).expect("truncate");
-    let (corpus, report) = load(sources.path(), cache.path());
-    assert!(!report.whole);
-    assert_problem(&report, "unreadable");
-    assert_eq!(view(&corpus), uncached(sources.path()));
+    assert_rebuilt(sources.path(), cache.path(), "unreadable");
     // …and the rebuild wrote a good cache again.
     assert!(load(sources.path(), cache.path()).1.whole);
 
@@ -168,10 +175,7 @@ fn a_corrupt_cache_is_rebuilt_and_an_unwritable_one_is_a_warning() {
     // Postcard: the format number, the version's length, then its text.
     bytes[2] = if bytes[2] == b'9' { b'8' } else { b'9' };
     fs::write(&snapshot, &bytes).expect("rewrite");
-    let (corpus, report) = load(sources.path(), cache.path());
-    assert!(!report.whole);
-    assert_problem(&report, "another version");
-    assert_eq!(view(&corpus), uncached(sources.path()));
+    assert_rebuilt(sources.path(), cache.path(), "another version");
 
     // The cache folder cannot be created: a file stands where it should be.
     let blocked = tempfile::tempdir().expect("blocked");
@@ -209,23 +213,15 @@ fn a_texts_file_that_does_not_belong_to_the_snapshot_is_a_rebuild() {
     let cache = tempfile::tempdir().expect("cache");
     let (_, report) = load(sources.path(), cache.path());
     let texts = report.dir.join("texts.bin");
-    let good = fs::read(&texts).expect("texts");
     // A crash between the writes of two generations: header of another.
-    let mut other = good.clone();
+    let mut other = fs::read(&texts).expect("texts");
     other[8] ^= 0xff;
     fs::write(&texts, &other).expect("write");
-    let (corpus, report) = load(sources.path(), cache.path());
-    assert!(!report.whole);
-    assert_problem(&report, "texts.bin");
-    assert_eq!(view(&corpus), uncached(sources.path()));
+    let report = assert_rebuilt(sources.path(), cache.path(), "texts.bin");
 
     // Missing: the same.
-    let dir = report.dir.clone();
-    fs::remove_file(dir.join("texts.bin")).expect("rm");
-    let (corpus, report) = load(sources.path(), cache.path());
-    assert!(!report.whole);
-    assert_problem(&report, "texts.bin");
-    assert_eq!(view(&corpus), uncached(sources.path()));
+    fs::remove_file(report.dir.join("texts.bin")).expect("rm");
+    assert_rebuilt(sources.path(), cache.path(), "texts.bin");
 }
 
 #[test]

@@ -326,10 +326,6 @@ pub fn load(
     let mut kept = Vec::new();
     let mut reused_old = vec![false; old_docs.len()];
     for (c, got) in candidates.iter().zip(got.into_iter().flatten()) {
-        let take_old =
-            |d: usize, docs: &mut Vec<Option<Document>>, ps: &mut Vec<Option<ArticleParts>>| {
-                Some((docs.get_mut(d)?.take()?, ps.get_mut(d)?.take()?))
-            };
         match got {
             Got::Cached(d, stamp, warning) => {
                 let hash = old_by_path.get(c.path.as_path()).map_or(0, |e| e.hash);
@@ -469,10 +465,9 @@ pub fn load(
     warnings.extend(walk_warnings);
 
     clock.stage("manifest");
-    let corpus = Corpus::assemble(documents, &parts, skipped, warnings);
+    let mut corpus = Corpus::assemble(documents, &parts, skipped, warnings);
     record_problems(&corpus.skipped, &kept);
     clock = super::StageClock::new();
-    let mut corpus = corpus;
     match save(&dir, &build, &manifest, &corpus, parts) {
         // The texts are in the cache now: serve them from there, as a
         // start from the cache would.
@@ -689,19 +684,34 @@ enum Decoded {
 const CHUNKS: usize = 16;
 const MIN_CHUNK: usize = 1024;
 
+/// Section kinds, as [`Part::kind`] writes them and [`decode_section`]
+/// reads them.
+mod kind {
+    pub const PASSAGES: u8 = 0;
+    pub const DOCUMENTS: u8 = 1;
+    pub const ENTITIES: u8 = 2;
+    pub const QUOTES: u8 = 3;
+    pub const QUOTE_INDEX: u8 = 4;
+    pub const NAMES: u8 = 5;
+    pub const MANIFEST: u8 = 6;
+    pub const TEXTS: u8 = 7;
+    pub const PASSAGE_POSTINGS: u8 = 8;
+    pub const QUOTE_POSTINGS: u8 = 9;
+}
+
 impl<'a> Part<'a> {
     fn kind(self) -> u8 {
         match self {
-            Part::Passages(_) => 0,
-            Part::Documents(_) => 1,
-            Part::Entities(_) => 2,
-            Part::Quotes(_) => 3,
-            Part::QuoteIndex(_) => 4,
-            Part::Names(_) => 5,
-            Part::Manifest(_) => 6,
-            Part::Texts(_) => 7,
-            Part::PassagePostings(_) => 8,
-            Part::QuotePostings(_) => 9,
+            Part::Passages(_) => kind::PASSAGES,
+            Part::Documents(_) => kind::DOCUMENTS,
+            Part::Entities(_) => kind::ENTITIES,
+            Part::Quotes(_) => kind::QUOTES,
+            Part::QuoteIndex(_) => kind::QUOTE_INDEX,
+            Part::Names(_) => kind::NAMES,
+            Part::Manifest(_) => kind::MANIFEST,
+            Part::Texts(_) => kind::TEXTS,
+            Part::PassagePostings(_) => kind::PASSAGE_POSTINGS,
+            Part::QuotePostings(_) => kind::QUOTE_POSTINGS,
         }
     }
 
@@ -722,21 +732,19 @@ impl<'a> Part<'a> {
     }
 }
 
-fn decode_section(kind: u8, bytes: Vec<u8>) -> Result<Decoded, String> {
-    let bytes = match kind {
-        8 => return Ok(Decoded::PassagePostings(bytes)),
-        9 => return Ok(Decoded::QuotePostings(bytes)),
-        _ => &bytes[..],
-    };
-    Ok(match kind {
-        0 => Decoded::Passages(sections::decode(bytes)?),
-        1 => Decoded::Documents(sections::decode(bytes)?),
-        2 => Decoded::Entities(sections::decode(bytes)?),
-        3 => Decoded::Quotes(sections::decode(bytes)?),
-        4 => Decoded::QuoteIndex(sections::decode(bytes)?),
-        5 => Decoded::Names(sections::decode(bytes)?),
-        6 => Decoded::Manifest(sections::decode(bytes)?),
-        7 => Decoded::Texts(sections::decode(bytes)?),
+fn decode_section(k: u8, bytes: Vec<u8>) -> Result<Decoded, String> {
+    let raw = &bytes[..];
+    Ok(match k {
+        kind::PASSAGE_POSTINGS => Decoded::PassagePostings(bytes),
+        kind::QUOTE_POSTINGS => Decoded::QuotePostings(bytes),
+        kind::PASSAGES => Decoded::Passages(sections::decode(raw)?),
+        kind::DOCUMENTS => Decoded::Documents(sections::decode(raw)?),
+        kind::ENTITIES => Decoded::Entities(sections::decode(raw)?),
+        kind::QUOTES => Decoded::Quotes(sections::decode(raw)?),
+        kind::QUOTE_INDEX => Decoded::QuoteIndex(sections::decode(raw)?),
+        kind::NAMES => Decoded::Names(sections::decode(raw)?),
+        kind::MANIFEST => Decoded::Manifest(sections::decode(raw)?),
+        kind::TEXTS => Decoded::Texts(sections::decode(raw)?),
         k => return Err(format!("unknown section {k}")),
     })
 }
@@ -791,14 +799,12 @@ fn write_snapshot(
 /// Read `corpus.bin`, when `build` wrote it in this format: its sections
 /// read and decoded on all cores.
 fn read_snapshot(path: &Path, build: &str) -> Result<Snapshot, ReadError> {
-    let unreadable = |e: String| ReadError::Unreadable(e);
+    let unreadable = ReadError::Unreadable;
     let file = TextFile::open(path).map_err(|e| unreadable(e.to_string()))?;
-    let head = sections::head(&file).map_err(|e| unreadable(e.to_string()))?;
-    let (header, _) =
-        postcard::take_from_bytes::<Header>(&head).map_err(|e| unreadable(e.to_string()))?;
-    if header.format != FORMAT || header.version != build {
-        return Err(ReadError::OtherBuild);
-    }
+    check_header(
+        &sections::head(&file).map_err(|e| unreadable(e.to_string()))?,
+        build,
+    )?;
     let table = sections::table(&file).map_err(unreadable)?;
     let decoded: Vec<Result<Decoded, String>> = table
         .par_iter()
@@ -859,12 +865,19 @@ struct Header {
 /// A cache file's contents, when `build` wrote it in this format.
 fn read_file<T: for<'de> Deserialize<'de>>(path: &Path, build: &str) -> Result<T, ReadError> {
     let bytes = fs::read(path).map_err(|e| ReadError::Unreadable(e.to_string()))?;
-    let (header, _) = postcard::take_from_bytes::<Header>(&bytes)
+    check_header(&bytes, build)?;
+    postcard::from_bytes(&bytes).map_err(|e| ReadError::Unreadable(e.to_string()))
+}
+
+/// Whether a cache file opening with `head` was written by `build` in this
+/// format.
+fn check_header(head: &[u8], build: &str) -> Result<(), ReadError> {
+    let (header, _) = postcard::take_from_bytes::<Header>(head)
         .map_err(|e| ReadError::Unreadable(e.to_string()))?;
     if header.format != FORMAT || header.version != build {
         return Err(ReadError::OtherBuild);
     }
-    postcard::from_bytes(&bytes).map_err(|e| ReadError::Unreadable(e.to_string()))
+    Ok(())
 }
 
 enum ReadError {
