@@ -317,3 +317,42 @@ fn a_cancelled_load_returns_nothing_and_writes_nothing() {
     assert!(out.is_none());
     assert_eq!(fs::read_dir(cache.path()).expect("dir").count(), 0);
 }
+
+#[test]
+fn cards_from_the_cache_read_no_article_and_say_what_a_cold_build_says() {
+    use dossier::analysis::card::{entity_card, FileLinks};
+    use dossier::corpus::EntityKind;
+    let sources = tempfile::tempdir().expect("sources");
+    let seeds = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    for entry in fs::read_dir(seeds).expect("seeds") {
+        let path = entry.expect("entry").path();
+        fs::copy(&path, sources.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    let cache = tempfile::tempdir().expect("cache");
+    let (cold, _) = load(sources.path(), cache.path());
+    let (warm, report) = load(sources.path(), cache.path());
+    assert!(report.whole, "{report:?}");
+    let cards = |corpus: &Corpus| -> Vec<String> {
+        (0..corpus.entities.len())
+            .map(|e| entity_card(corpus, e, &FileLinks))
+            .collect()
+    };
+    let warm_cards = cards(&warm);
+    assert_eq!(warm_cards, cards(&cold));
+    // Every card, agencies' "people tied to it" included, came from the
+    // knowledge base: no article was read from the cache for them.
+    let read: Vec<&str> = warm
+        .documents
+        .iter()
+        .filter(|d| d.text.is_resident())
+        .map(|d| d.id.as_str())
+        .collect();
+    assert!(read.is_empty(), "cards read {read:?}");
+    let mi6 = warm.find_entity("MI6").expect("MI6");
+    assert_eq!(warm.entities[mi6].kind, EntityKind::Agency);
+    assert!(
+        warm_cards[mi6].contains("a former MI6 operative (000:17)"),
+        "{}",
+        warm_cards[mi6]
+    );
+}

@@ -267,30 +267,19 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
             }
         }
     }
-    for m in e.mentions.iter().filter(|m| !m.boilerplate) {
-        let d = &corpus.documents[m.span.doc];
-        // Kept once read: the next card of this name reads them again (a
-        // read from the cache per mention made every hover of a widely
-        // mentioned agency slow: p99 2.6 ms at 10,000 articles).
-        let text = d.text.as_str();
-        if let Some(phrase) = described_person_around(text, m.span.range.clone()) {
-            // "Ann Lee, a retired Board officer": the named person is listed
-            // with their role below, not again as an unnamed one.
-            let roles = ties.people_roles_in(m.span.doc);
-            if is_named_persons_role(roles, text, &phrase, m.span.range.start) {
-                continue;
-            }
-            let entry = format!(
-                "{} ({}:{})",
-                escape_markdown(&phrase),
+    // Unnamed people described through it, found when the corpus was
+    // built: no article is read here.
+    for who in &e.described {
+        let d = &corpus.documents[who.span.doc];
+        let phrase = escape_markdown(&who.text);
+        if !out.iter().any(|o| o.starts_with(&phrase)) {
+            out.push(format!(
+                "{phrase} ({}:{})",
                 short_id(&d.id),
-                d.line_of(m.span.range.start)
-            );
-            if !out.iter().any(|o| o.starts_with(&escape_markdown(&phrase))) {
-                out.push(entry);
-                if out.len() == SHOWN {
-                    return out;
-                }
+                d.line_of(who.span.range.start)
+            ));
+            if out.len() == SHOWN {
+                return out;
             }
         }
     }
@@ -322,69 +311,6 @@ fn tied_people(corpus: &Corpus, e: &Entity) -> Vec<String> {
     out
 }
 
-/// True when the described phrase around `at` is a named person's role
-/// (an appositive the corpus already read as a role).
-fn is_named_persons_role(
-    roles: &[std::ops::Range<usize>],
-    text: &str,
-    phrase: &str,
-    at: usize,
-) -> bool {
-    let window_start = at.saturating_sub(phrase.len() + 4);
-    let Some(start) = text
-        .get(window_start..at)
-        .and_then(|w| w.find(phrase.split_whitespace().next().unwrap_or("")))
-        .map(|i| window_start + i)
-    else {
-        return false;
-    };
-    roles.iter().any(|r| r.start <= at && start <= r.end)
-}
-
-/// "a former <org> operative", "A former senior official at … <org>": an
-/// unnamed person described through the organisation mentioned at `name`.
-fn described_person_around(text: &str, name: std::ops::Range<usize>) -> Option<String> {
-    // Back to an article within eight words, on the same clause.
-    let before = &text[..name.start];
-    // Past the mark, whatever its width (a curly quote is three bytes).
-    let clause_start = before
-        .rfind([',', '.', ';', ':', '“', '”', '"', '\n'])
-        .map_or(0, |i| {
-            i + before[i..].chars().next().map_or(1, char::len_utf8)
-        });
-    let window = &text[clause_start..name.start];
-    let words: Vec<&str> = window.split_whitespace().collect();
-    let art = words
-        .iter()
-        .rposition(|w| ["a", "an", "one"].iter().any(|a| w.eq_ignore_ascii_case(a)))?;
-    if words.len() - art > 9 {
-        return None;
-    }
-    let start = clause_start + window.find(&format!("{} ", words[art]))?;
-    // Forward over at most two words to a role noun ("operative").
-    let after = &text[name.end..];
-    let mut end = name.end;
-    let mut has_role = words[art..]
-        .iter()
-        .any(|w| crate::corpus::roles::is_role_word(w));
-    for w in after.split_whitespace().take(2) {
-        let bare = w.trim_end_matches([',', '.', ';', ':']);
-        if crate::corpus::roles::is_role_word(bare) {
-            end = name.end + after.find(bare)? + bare.len();
-            has_role = true;
-            break;
-        }
-        if bare.len() != w.len() {
-            break;
-        }
-    }
-    if !has_role {
-        return None;
-    }
-    let phrase = text.get(start..end)?;
-    Some(phrase.split_whitespace().collect::<Vec<_>>().join(" "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,32 +329,5 @@ mod tests {
         assert_eq!(shorten("one two three four", 9), "one two…");
         assert_eq!(shorten("short", 9), "short");
         assert_eq!(shorten("Zürich’s 👩‍💻 harbour", 100), "Zürich’s 👩‍💻 harbour");
-    }
-
-    #[test]
-    fn described_people_around_an_organisation() {
-        let t = "It was written by a former Harbour Board operative, they said.";
-        let s = t.find("Harbour Board").unwrap();
-        let r = s..s + "Harbour Board".len();
-        assert_eq!(
-            described_person_around(t, r).as_deref(),
-            Some("a former Harbour Board operative")
-        );
-        let t = "A senior official at the Harbour Board said no.";
-        let s = t.find("Harbour Board").unwrap();
-        assert_eq!(
-            described_person_around(t, s..s + 13).as_deref(),
-            Some("A senior official at the Harbour Board")
-        );
-        let t = "He met the Harbour Board today.";
-        let s = t.find("Harbour Board").unwrap();
-        assert_eq!(described_person_around(t, s..s + 13), None);
-        // A clause opened by a curly quote: no slicing inside the mark.
-        let t = "“Ferries”a former Harbour Board operative 🚢 said.";
-        let s = t.find("Harbour Board").unwrap();
-        assert_eq!(
-            described_person_around(t, s..s + 13).as_deref(),
-            Some("a former Harbour Board operative")
-        );
     }
 }

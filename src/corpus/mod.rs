@@ -11,6 +11,7 @@
 
 pub mod article;
 pub mod cache;
+pub mod described;
 pub mod entities;
 pub mod fold;
 pub mod model;
@@ -322,6 +323,7 @@ impl Corpus {
                 aliases: group.forms.iter().skip(1).cloned().collect(),
                 roles: Vec::new(),
                 mentions: Vec::new(),
+                described: Vec::new(),
             });
         }
         add_surname_aliases(&mut entities);
@@ -354,6 +356,8 @@ impl Corpus {
             .par_iter_mut()
             .for_each(|entity| entity.roles = find_roles(entity, &documents, read));
         clock.stage("roles");
+        described::find_all(&mut entities, &documents);
+        clock.stage("described people");
 
         let mut quotes = resolve_quotes(read, &documents, &sighting_entity, &hits);
         // In corpus order, so a passage's quote is found by binary search.

@@ -169,6 +169,15 @@ pub struct Role {
     pub span: Span,
 }
 
+/// An unnamed person described through an organisation, at the mention
+/// of the organisation the phrase is built around.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Described {
+    /// "a former Harbour Board operative", white space made single.
+    pub text: String,
+    pub span: Span,
+}
+
 /// One occurrence of an entity's name in a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
@@ -188,6 +197,9 @@ pub struct Entity {
     pub aliases: Vec<String>,
     pub roles: Vec<Role>,
     pub mentions: Vec<Mention>,
+    /// For an agency or outlet: unnamed people the sources describe
+    /// through it ("a former <org> operative"), a few, found at build time.
+    pub described: Vec<Described>,
 }
 
 impl Entity {

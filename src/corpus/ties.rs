@@ -9,9 +9,7 @@
 //! always brings its first word whole, so the texts holding that word are
 //! all the candidates; callers still test each one.
 
-use std::ops::Range;
-
-use super::model::{DocId, Entity, EntityId, EntityKind, Quote, SpeakerRef};
+use super::model::{Entity, EntityId, EntityKind, Quote, SpeakerRef};
 use crate::lexicon::FastMap;
 
 /// The maximal runs of letters and digits of `text`, as written.
@@ -47,8 +45,6 @@ pub struct Ties {
     quotes_by: FastMap<EntityId, Vec<usize>>,
     /// Word → the tie texts it stands in, in corpus order.
     by_word: FastMap<String, Vec<Tie>>,
-    /// Document → where its people's roles stand.
-    roles_in: FastMap<DocId, Vec<Range<usize>>>,
 }
 
 impl Ties {
@@ -77,10 +73,6 @@ impl Ties {
             }
             for (role, r) in e.roles.iter().enumerate() {
                 add(&r.text, Tie::Role { person, role }, &mut ties.by_word);
-                ties.roles_in
-                    .entry(r.span.doc)
-                    .or_default()
-                    .push(r.span.range.clone());
             }
         }
         ties
@@ -89,11 +81,6 @@ impl Ties {
     /// The quotes given to `entity`, in corpus order (no page furniture).
     pub fn quotes_by(&self, entity: EntityId) -> &[usize] {
         self.quotes_by.get(&entity).map_or(&[], Vec::as_slice)
-    }
-
-    /// Where the people's roles of document `doc` stand.
-    pub fn people_roles_in(&self, doc: DocId) -> &[Range<usize>] {
-        self.roles_in.get(&doc).map_or(&[], Vec::as_slice)
     }
 
     /// Every tie text that may hold one of `names`, in corpus order: all
