@@ -32,7 +32,7 @@ fn main() {
     backend.configure(&settings);
     let t = Instant::now();
     backend.build(&settings, &|_, _| {});
-    eprintln!("load {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    eprintln!("load {:.1} ms; {}", t.elapsed().as_secs_f64() * 1e3, rss());
     let wikinews = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/corpora/wikinews"
@@ -59,6 +59,7 @@ fn main() {
             t.elapsed().as_secs_f64() * 1e3
         );
     }
+    eprintln!("after the checks: {}", rss());
     // Hover on every known name of the text, slowest shown.
     let names = backend.corpus().names.find(&text);
     backend.hover(&text, 0);
@@ -85,15 +86,30 @@ fn main() {
         .filter(|d| d.text.is_resident())
         .map(|d| d.text.len())
         .collect();
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let rss = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS"))
-        .unwrap_or("");
     eprintln!(
-        "texts in memory: {} of {} ({:.1} MB); {rss}",
+        "texts in memory: {} of {} ({:.1} MB); {}",
         resident.len(),
         corpus.documents.len(),
-        resident.iter().sum::<usize>() as f64 / 1e6
+        resident.iter().sum::<usize>() as f64 / 1e6,
+        rss()
     );
+    drop(corpus);
+    // How much of that the allocator only holds for reuse, and how much
+    // the look-up caches keep.
+    dossier::release_freed_memory();
+    eprintln!("after handing freed pages back: {}", rss());
+    backend.forget_lookups();
+    dossier::release_freed_memory();
+    eprintln!("after forgetting look-ups too: {}", rss());
+}
+
+fn rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS"))
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -116,7 +116,7 @@ pub fn target(
     doc: usize,
     range: std::ops::Range<usize>,
 ) -> Option<Target> {
-    let path = files.path(doc)?;
+    let path = files.path(corpus, doc)?;
     Some(Target::in_file(path, files.file_range(corpus, doc, range)))
 }
 

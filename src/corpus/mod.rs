@@ -546,8 +546,17 @@ impl StageClock {
     pub(crate) fn stage(&mut self, name: &str) {
         if self.on {
             let now = std::time::Instant::now();
+            // And the resident set after the stage, where the system says.
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+                    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+                    Some(format!(" {:>7.1} MB", kb / 1024.0))
+                })
+                .unwrap_or_default();
             eprintln!(
-                "dossier: {name:<16} {:>9.1} ms",
+                "dossier: {name:<16} {:>9.1} ms{rss}",
                 (now - self.at).as_secs_f64() * 1e3
             );
             self.at = now;

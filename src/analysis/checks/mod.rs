@@ -110,10 +110,12 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
 
 /// Make what checks keep per corpus (the near-name buckets) now, so the
 /// first check after a build does not wait for it.
-pub fn prepare(corpus: &Corpus) {
+pub(crate) fn prepare(corpus: &Corpus, clock: &mut crate::corpus::StageClock) {
     name_variant::KnownNames::for_corpus(corpus);
+    clock.stage("known names");
     // And what hover cards look up.
     corpus.ties();
+    clock.stage("card ties");
 }
 
 /// A word of the draft's prose.

@@ -15,12 +15,14 @@
 //! draft name is compared only with names that could be that close: one
 //! edit cannot change both the first and the last letter of a long name.
 
-use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use super::{finding, fix, name_key, overlaps, Checked, Context};
-use crate::corpus::{Corpus, EntityId};
-use crate::lexicon;
+use crate::corpus::Corpus;
+use crate::lexicon::{self, FastMap, FastSet};
 use crate::server::Severity;
 
 pub const CODE: &str = "name-variant";
@@ -54,7 +56,7 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
         if written.is_empty() || cx.is_project_name(&written) || is_word_of_its_own(&written) {
             continue;
         }
-        let closest = || known.closest(&written).map(str::to_string);
+        let closest = || known.closest(cx.corpus, &written);
         let spelling = match &cx.options.lookups {
             Some(memo) => memo.variant(&written, closest),
             None => closest(),
@@ -88,24 +90,47 @@ fn is_word_of_its_own(name: &str) -> bool {
                 || lexicon::is_non_name(name)))
 }
 
-/// A known spelling: comparison key, as the sources write it, its entity.
-#[derive(Debug)]
+/// A known spelling: where its comparison key stands in
+/// [`KnownNames::text`], and whose name it is (the spelling shown and the
+/// weight are read back from the entity, not kept twice).
+#[derive(Debug, Clone, Copy)]
 struct Form {
-    key: Vec<char>,
-    words: usize,
-    written: String,
-    weight: usize,
+    start: u32,
+    len: u32,
+    entity: u32,
+    /// 0 for the entity's name, `n` for its alias `n - 1`.
+    form: u32,
 }
 
-/// Every known name and alias, bucketed for near-miss look-ups.
+/// Every known name and alias, bucketed for near-miss look-ups. Compact,
+/// because a large archive has hundreds of thousands of names: the keys
+/// stand back to back in one string, and the set of all keys holds hashes.
 #[derive(Debug, Default)]
 pub(crate) struct KnownNames {
+    text: String,
     forms: Vec<Form>,
-    keys: HashSet<String>,
+    /// The 64-bit hash of every known key, short names and acronyms too: a
+    /// draft name with one of these is a known name. (Two different keys
+    /// sharing a hash would at worst leave one misspelling unflagged.)
+    keys: FastSet<u64>,
     /// (length in chars, first char) → forms.
-    by_first: HashMap<(usize, char), Vec<u32>>,
+    by_first: FastMap<(u32, char), Vec<u32>>,
     /// (length in chars, last char) → forms.
-    by_last: HashMap<(usize, char), Vec<u32>>,
+    by_last: FastMap<(u32, char), Vec<u32>>,
+}
+
+fn key_hash(key: &str) -> u64 {
+    twox_hash::XxHash3_64::oneshot(key.as_bytes())
+}
+
+/// One name or alias of an entity as a chunk of the build sees it.
+struct Seen {
+    hash: u64,
+    /// Its key in the chunk's text; `None` when it can be no variant's
+    /// spelling (too short, an acronym, only in page furniture).
+    key: Option<(Range<usize>, usize, char, char)>,
+    entity: u32,
+    form: u32,
 }
 
 /// The buckets of the corpus last checked against, rebuilt when the corpus
@@ -138,53 +163,79 @@ impl KnownNames {
     }
 
     pub fn new(corpus: &Corpus) -> KnownNames {
+        // Keys are worked out in parallel, chunk by chunk; the first entity
+        // (in corpus order) to use a key keeps it.
+        let chunks: Vec<(String, Vec<Seen>)> = corpus
+            .entities
+            .par_chunks(4096)
+            .enumerate()
+            .map(|(c, entities)| {
+                let mut text = String::new();
+                let mut seen = Vec::new();
+                for (i, e) in entities.iter().enumerate() {
+                    let entity = (c * 4096 + i) as u32;
+                    let forms = std::iter::once(&e.name).chain(e.aliases.iter());
+                    for (form, written) in forms.enumerate() {
+                        let key = name_key(written);
+                        let chars = key.chars().count();
+                        // Acronyms ("CIA", "MI6") are not spelt, they are chosen.
+                        let spelt = chars >= MIN_CHARS
+                            && !crate::corpus::names::is_acronym(written)
+                            && !e.only_in_boilerplate();
+                        let ends = key.chars().next().zip(key.chars().next_back());
+                        let key_at = match ends {
+                            Some((first, last)) if spelt => {
+                                let start = text.len();
+                                text.push_str(&key);
+                                Some((start..text.len(), chars, first, last))
+                            }
+                            _ => None,
+                        };
+                        seen.push(Seen {
+                            hash: key_hash(&key),
+                            key: key_at,
+                            entity,
+                            form: form as u32,
+                        });
+                    }
+                }
+                (text, seen)
+            })
+            .collect();
         let mut known = KnownNames::default();
-        let mut seen: HashMap<String, EntityId> = HashMap::new();
-        for (id, e) in corpus.entities.iter().enumerate() {
-            for written in std::iter::once(&e.name).chain(e.aliases.iter()) {
-                let key = name_key(written);
-                known.keys.insert(key.clone());
-                if seen.insert(key.clone(), id).is_some() {
+        for (text, seen) in chunks {
+            for s in seen {
+                if !known.keys.insert(s.hash) {
                     continue;
                 }
-                let chars: Vec<char> = key.chars().collect();
-                // Acronyms ("CIA", "MI6") are not spelt, they are chosen.
-                if chars.len() < MIN_CHARS
-                    || crate::corpus::names::is_acronym(written)
-                    || e.only_in_boilerplate()
-                {
-                    continue;
-                }
-                let (Some(&first), Some(&last)) = (chars.first(), chars.last()) else {
+                let Some((range, chars, first, last)) = s.key else {
                     continue;
                 };
                 let i = known.forms.len() as u32;
-                known
-                    .by_first
-                    .entry((chars.len(), first))
-                    .or_default()
-                    .push(i);
-                known
-                    .by_last
-                    .entry((chars.len(), last))
-                    .or_default()
-                    .push(i);
+                let chars = chars as u32;
+                known.by_first.entry((chars, first)).or_default().push(i);
+                known.by_last.entry((chars, last)).or_default().push(i);
                 known.forms.push(Form {
-                    words: key.split(' ').count(),
-                    key: chars,
-                    written: crate::corpus::fold::fold_name(written),
-                    weight: e.mentions.len(),
+                    start: (known.text.len() + range.start) as u32,
+                    len: range.len() as u32,
+                    entity: s.entity,
+                    form: s.form,
                 });
             }
+            known.text.push_str(&text);
         }
         known
     }
 
+    fn key(&self, form: &Form) -> &str {
+        &self.text[form.start as usize..(form.start + form.len) as usize]
+    }
+
     /// The known spelling `name` is a near miss of, if any: fewest edits
     /// first, then the best-attested.
-    pub fn closest(&self, name: &str) -> Option<&str> {
+    pub fn closest(&self, corpus: &Corpus, name: &str) -> Option<String> {
         let key = name_key(name);
-        if self.keys.contains(&key) {
+        if self.keys.contains(&key_hash(&key)) {
             return None;
         }
         let chars: Vec<char> = key.chars().collect();
@@ -194,45 +245,78 @@ impl KnownNames {
         }
         let (first, last) = (chars[0], chars[len - 1]);
         let words: Vec<&str> = key.split(' ').collect();
+        let weight = |form: &Form| {
+            corpus
+                .entities
+                .get(form.entity as usize)
+                .map_or(0, |e| e.mentions.len())
+        };
         let mut best: Option<(usize, std::cmp::Reverse<usize>, u32)> = None;
         for l in len.saturating_sub(2)..=len + 2 {
+            let l = l as u32;
             let a = self.by_first.get(&(l, first)).into_iter().flatten();
             let b = self.by_last.get(&(l, last)).into_iter().flatten();
             for &i in a.chain(b) {
                 let form = &self.forms[i as usize];
-                let Some(d) = near(&chars, &words, form) else {
+                let Some(d) = near(&chars, &words, self.key(form)) else {
                     continue;
                 };
-                let rank = (d, std::cmp::Reverse(form.weight), i);
+                let rank = (d, std::cmp::Reverse(weight(form)), i);
                 if best.is_none_or(|b| rank < b) {
                     best = Some(rank);
                 }
             }
         }
-        best.map(|(_, _, i)| self.forms[i as usize].written.as_str())
+        let form = &self.forms[best?.2 as usize];
+        let e = corpus.entities.get(form.entity as usize)?;
+        let written = match form.form {
+            0 => &e.name,
+            n => e.aliases.get(n as usize - 1)?,
+        };
+        Some(crate::corpus::fold::fold_name(written))
     }
 }
 
-/// Edits between a draft name and a known form, when close enough.
-fn near(chars: &[char], words: &[&str], form: &Form) -> Option<usize> {
+/// Edits between a draft name and a known key, when close enough.
+fn near(chars: &[char], words: &[&str], form_key: &str) -> Option<usize> {
+    with_chars(form_key, |key| near_chars(chars, words, form_key, key))
+}
+
+/// `f` of the characters of `s`, on the stack when they fit.
+fn with_chars<R>(s: &str, f: impl FnOnce(&[char]) -> R) -> R {
+    const MAX: usize = 48;
+    let mut buf = ['\0'; MAX];
+    let mut n = 0;
+    for c in s.chars() {
+        if n == MAX {
+            let all: Vec<char> = s.chars().collect();
+            return f(&all);
+        }
+        buf[n] = c;
+        n += 1;
+    }
+    f(&buf[..n])
+}
+
+fn near_chars(chars: &[char], words: &[&str], form_key: &str, key: &[char]) -> Option<usize> {
     let len = chars.len();
-    if words.len() == 1 && form.words == 1 {
+    let form_words = form_key.split(' ').count();
+    if words.len() == 1 && form_words == 1 {
         let limit = if len >= LONG_NAME { 2 } else { 1 };
-        let d = osa_within(chars, &form.key, limit);
+        let d = osa_within(chars, key, limit);
         return (d <= limit).then_some(d);
     }
     // Several words: one edit over the whole name ("Sergei Lavrov")…
-    if len.abs_diff(form.key.len()) <= 1 {
-        let d = osa_within(chars, &form.key, 1);
+    if len.abs_diff(key.len()) <= 1 {
+        let d = osa_within(chars, key, 1);
         if d <= 1 {
             return Some(d);
         }
     }
     // …or one word off by up to two edits in a long name, the rest equal.
-    if words.len() != form.words || len < LONG_NAME {
+    if words.len() != form_words || len < LONG_NAME {
         return None;
     }
-    let form_key: String = form.key.iter().collect();
     let mut differing = None;
     for (a, b) in words.iter().zip(form_key.split(' ')) {
         if *a != b {
@@ -415,13 +499,15 @@ Anna Kowalczyk and Józef Wiśniewski met the captain.
 
     #[test]
     fn different_names_a_few_letters_apart_are_not_variants() {
-        let known = KnownNames::new(&fixture::corpus(&[(
+        let corpus = fixture::corpus(&[(
             "a",
             "Mayor Piotr Nowak met Director Anna Kowalczyk in Gdańsk.\n",
-        )]));
-        assert_eq!(known.closest("Anna Kowalczyk"), None, "a known name");
-        assert_eq!(known.closest("Hanna Kowalska"), None);
-        assert_eq!(known.closest("Piotr Nowakowski"), None);
-        assert_eq!(known.closest("Anna Kowalcyzk"), Some("Anna Kowalczyk"));
+        )]);
+        let known = KnownNames::new(&corpus);
+        let closest = |name: &str| known.closest(&corpus, name);
+        assert_eq!(closest("Anna Kowalczyk"), None, "a known name");
+        assert_eq!(closest("Hanna Kowalska"), None);
+        assert_eq!(closest("Piotr Nowakowski"), None);
+        assert_eq!(closest("Anna Kowalcyzk").as_deref(), Some("Anna Kowalczyk"));
     }
 }
