@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::corpus::ties::{contains_word, Tie};
-use crate::corpus::{Corpus, DocId, Entity, EntityId, EntityKind, SpeakerRef};
+use crate::corpus::{Corpus, DocId, Entity, EntityId, EntityKind, Mention, SpeakerRef};
 
 /// Where a card's links point: a URI for a document at a 1-based line.
 pub trait Links {
@@ -220,12 +220,12 @@ pub fn entity_card(corpus: &Corpus, entity: EntityId, links: &dyn Links) -> Stri
         }
     }
 
-    if let Some(first) = e
-        .roles
-        .first()
-        .map(|r| &r.span)
-        .or_else(|| e.mentions.iter().find(|m| !m.boilerplate).map(|m| &m.span))
-    {
+    if let Some(first) = e.roles.first().map(|r| r.span.clone()).or_else(|| {
+        e.mentions
+            .iter()
+            .find(|m| !m.boilerplate)
+            .map(Mention::span)
+    }) {
         let line = corpus.documents[first.doc].line_of(first.range.start);
         if let Some(uri) = links.link(corpus, first.doc, line) {
             let _ = writeln!(out, "\n[Open source]({uri})");

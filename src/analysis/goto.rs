@@ -6,7 +6,7 @@ use crate::analysis::draft::Draft;
 use crate::analysis::lookups::Lookups;
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
 use crate::analysis::source_files::SourceFiles;
-use crate::corpus::{Corpus, Entity, EntityId, Span};
+use crate::corpus::{Corpus, Entity, EntityId, Mention, Span};
 use crate::server::Target;
 
 /// Where the thing at `offset` comes from in the sources. A quotation is
@@ -57,7 +57,7 @@ pub fn references(
                 corpus.entities[e]
                     .mentions
                     .iter()
-                    .filter_map(|m| target(corpus, files, m.span.doc, m.span.range.clone())),
+                    .filter_map(|m| target(corpus, files, m.doc(), m.range())),
             );
             out.extend(
                 draft
@@ -83,14 +83,14 @@ pub fn references(
 
 /// Where the sources introduce an actor: the mention that carries its first
 /// role, else its first mention outside page furniture, else its first.
-pub fn introduction(entity: &Entity) -> Option<&Span> {
+pub fn introduction(entity: &Entity) -> Option<Span> {
     if let Some(role) = entity.roles.first() {
         let nearest = entity
             .mentions
             .iter()
-            .filter(|m| m.span.doc == role.span.doc)
+            .filter(|m| m.doc() == role.span.doc)
             .min_by_key(|m| {
-                let (a, b) = (&m.span.range, &role.span.range);
+                let (a, b) = (&m.range(), &role.span.range);
                 if a.end <= b.start {
                     b.start - a.end
                 } else {
@@ -98,7 +98,7 @@ pub fn introduction(entity: &Entity) -> Option<&Span> {
                 }
             });
         if let Some(m) = nearest {
-            return Some(&m.span);
+            return Some(m.span());
         }
     }
     entity
@@ -106,7 +106,7 @@ pub fn introduction(entity: &Entity) -> Option<&Span> {
         .iter()
         .find(|m| !m.boilerplate)
         .or(entity.mentions.first())
-        .map(|m| &m.span)
+        .map(Mention::span)
 }
 
 /// A range of a document's readable text as a place in its file.

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::model::{Described, DocId, Document, Entity, EntityKind, Span};
+use super::model::{Described, DocId, Document, Entity, EntityKind};
 use crate::lexicon::FastMap;
 
 /// A card shows this many; once they are found the rest is not read.
@@ -42,22 +42,19 @@ fn described_through(
 ) -> Vec<Described> {
     let mut out: Vec<Described> = Vec::new();
     for m in e.mentions.iter().filter(|m| !m.boilerplate) {
-        let text = documents[m.span.doc].text.as_str();
-        let Some(phrase) = described_person_around(text, m.span.range.clone()) else {
+        let text = documents[m.doc()].text.as_str();
+        let Some(phrase) = described_person_around(text, m.range()) else {
             continue;
         };
-        let roles = roles_in.get(&m.span.doc).map_or(&[][..], Vec::as_slice);
-        if is_named_persons_role(roles, text, &phrase, m.span.range.start)
+        let roles = roles_in.get(&m.doc()).map_or(&[][..], Vec::as_slice);
+        if is_named_persons_role(roles, text, &phrase, m.start())
             || out.iter().any(|d| d.text == phrase)
         {
             continue;
         }
         out.push(Described {
             text: phrase,
-            span: Span {
-                doc: m.span.doc,
-                range: m.span.range.clone(),
-            },
+            span: m.span(),
         });
         if out.len() == KEPT {
             break;

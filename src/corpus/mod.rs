@@ -342,13 +342,9 @@ impl Corpus {
         for (d, doc_hits) in hits.iter().enumerate() {
             for hit in doc_hits {
                 let boilerplate = documents[d].is_boilerplate(hit.range.start);
-                entities[hit.entity].mentions.push(Mention {
-                    span: Span {
-                        doc: d,
-                        range: hit.range.clone(),
-                    },
-                    boilerplate,
-                });
+                entities[hit.entity]
+                    .mentions
+                    .push(Mention::new(d, hit.range.clone(), boilerplate));
             }
         }
         clock.stage("mentions");
@@ -630,38 +626,26 @@ fn find_roles(entity: &Entity, documents: &[Document], read: &[ArticleParts]) ->
         if m.boilerplate {
             continue;
         }
-        let doc = &documents[m.span.doc];
+        let doc = &documents[m.doc()];
         let text = &doc.text;
-        let Some(s) = doc.sentence_at(m.span.range.start) else {
+        let Some(s) = doc.sentence_at(m.start()) else {
             continue;
         };
         let sentence = doc.sentences[s].range.clone();
         let mut found: Vec<Range<usize>> = Vec::new();
-        found.extend(roles::title_before(
-            text,
-            m.span.range.clone(),
-            sentence.clone(),
-        ));
-        found.extend(roles::appositive_after(
-            text,
-            m.span.range.clone(),
-            sentence.clone(),
-        ));
-        found.extend(roles::served_as(
-            text,
-            m.span.range.clone(),
-            sentence.clone(),
-        ));
-        found.extend(roles::byline_role_after(text, m.span.range.clone()));
+        found.extend(roles::title_before(text, m.range(), sentence.clone()));
+        found.extend(roles::appositive_after(text, m.range(), sentence.clone()));
+        found.extend(roles::served_as(text, m.range(), sentence.clone()));
+        found.extend(roles::byline_role_after(text, m.range()));
         // The recognizer may have seen a title the role reader did not.
         if found.is_empty() {
             // Names are in text order: find this one by binary search.
-            let names = &read[m.span.doc].names;
-            let at = names.partition_point(|n| n.range.start < m.span.range.start);
+            let names = &read[m.doc()].names;
+            let at = names.partition_point(|n| n.range.start < m.start());
             if let Some(title) = names[at..]
                 .iter()
-                .take_while(|n| n.range.start == m.span.range.start)
-                .find(|n| n.range == m.span.range)
+                .take_while(|n| n.range.start == m.start())
+                .find(|n| n.range == m.range())
                 .and_then(|n| n.title.clone())
                 .filter(|t| {
                     text.get(t.clone())
@@ -680,7 +664,7 @@ fn find_roles(entity: &Entity, documents: &[Document], read: &[ArticleParts]) ->
                 out.push(Role {
                     text: t,
                     span: Span {
-                        doc: m.span.doc,
+                        doc: m.doc(),
                         range: r,
                     },
                 });

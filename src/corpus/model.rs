@@ -178,11 +178,47 @@ pub struct Described {
     pub span: Span,
 }
 
-/// One occurrence of an entity's name in a document.
+/// One occurrence of an entity's name in a document. Kept in 16 bytes
+/// (a large archive has millions): the document and offsets as `u32`,
+/// which the reader's size limit guarantees are enough
+/// ([`super::source::LARGEST_FILE`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
-    pub span: Span,
+    doc: u32,
+    start: u32,
+    end: u32,
     pub boilerplate: bool,
+}
+
+impl Mention {
+    pub fn new(doc: DocId, range: Range<usize>, boilerplate: bool) -> Mention {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Mention {
+            doc: narrow(doc),
+            start: narrow(range.start),
+            end: narrow(range.end),
+            boilerplate,
+        }
+    }
+
+    pub fn doc(&self) -> DocId {
+        self.doc as DocId
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn span(&self) -> Span {
+        Span {
+            doc: self.doc(),
+            range: self.range(),
+        }
+    }
 }
 
 /// A person, agency, outlet or place, merged across all its mentions.
@@ -205,7 +241,7 @@ pub struct Entity {
 impl Entity {
     /// Documents that mention the entity, in corpus order, without repeats.
     pub fn documents(&self) -> Vec<DocId> {
-        let mut docs: Vec<DocId> = self.mentions.iter().map(|m| m.span.doc).collect();
+        let mut docs: Vec<DocId> = self.mentions.iter().map(Mention::doc).collect();
         docs.sort_unstable();
         docs.dedup();
         docs

@@ -22,9 +22,15 @@ use super::model::{LineMap, Skipped};
 /// Limits for reading sources.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
-    /// Files larger than this many bytes are skipped with a warning.
+    /// Files larger than this many bytes are skipped with a warning (and
+    /// never more than [`LARGEST_FILE`], whatever is asked).
     pub max_file_size: u64,
 }
+
+/// The largest source file read, whatever the options say: its readable
+/// text (at most three bytes per byte of a legacy encoding) then still
+/// fits the `u32` offsets the knowledge base keeps.
+pub const LARGEST_FILE: u64 = 1 << 30;
 
 impl Default for LoadOptions {
     fn default() -> Self {
@@ -662,13 +668,13 @@ fn read_path(path: &Path, kind: SourceKind, opts: &LoadOptions) -> Outcome {
         // Reading a FIFO or a device could block the load forever.
         return Err(skipped("not a regular file".into()));
     }
+    let limit = opts.max_file_size.min(LARGEST_FILE);
     let too_large = |size: u64| {
         skipped(format!(
-            "too large: {size} bytes, over the limit of {} bytes",
-            opts.max_file_size
+            "too large: {size} bytes, over the limit of {limit} bytes"
         ))
     };
-    if meta.len() > opts.max_file_size {
+    if meta.len() > limit {
         return Err(too_large(meta.len()));
     }
     // A file rewritten while it is read (an editor saving, a sync tool) can
@@ -676,12 +682,12 @@ fn read_path(path: &Path, kind: SourceKind, opts: &LoadOptions) -> Outcome {
     // time agree around a read.
     let mut meta = meta;
     for _ in 0..MID_READ_RETRIES {
-        let mut bytes = Vec::with_capacity(meta.len().min(opts.max_file_size) as usize);
+        let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
         fs::File::open(path)
             // The file may have grown since its metadata was read.
-            .and_then(|f| f.take(opts.max_file_size + 1).read_to_end(&mut bytes))
+            .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
             .map_err(|err| skipped(format!("cannot read: {err}")))?;
-        if bytes.len() as u64 > opts.max_file_size {
+        if bytes.len() as u64 > limit {
             return Err(too_large(bytes.len() as u64));
         }
         let after = fs::metadata(path).map_err(|err| skipped(format!("cannot read: {err}")))?;
