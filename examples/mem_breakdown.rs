@@ -27,7 +27,10 @@ fn main() {
         .filter(|d| d.text.is_resident())
         .map(|d| d.text.len())
         .sum();
-    let sentences: usize = d.iter().map(|d| d.sentences.capacity() * std::mem::size_of::<dossier::corpus::Sentence>()).sum();
+    let sentences: usize = d
+        .iter()
+        .map(|d| d.sentences.capacity() * std::mem::size_of::<dossier::corpus::Sentence>())
+        .sum();
     let paragraphs: usize = d.iter().map(|d| d.paragraphs.capacity() * 16).sum();
     let lines: usize = d
         .iter()
@@ -45,7 +48,10 @@ fn main() {
         })
         .sum();
     let e = &corpus.entities;
-    let mentions: usize = e.iter().map(|e| e.mentions.capacity() * std::mem::size_of::<dossier::corpus::Mention>()).sum();
+    let mentions: usize = e
+        .iter()
+        .map(|e| e.mentions.capacity() * std::mem::size_of::<dossier::corpus::Mention>())
+        .sum();
     let nmentions: usize = e.iter().map(|e| e.mentions.len()).sum();
     let roles: usize = e
         .iter()

@@ -27,13 +27,7 @@ fn sentences<'a>(text: &'a str, parts: &ArticleParts) -> Vec<(usize, bool, &'a s
     parts
         .sentences
         .iter()
-        .map(|s| {
-            (
-                line_of(text, s.range.start),
-                s.boilerplate,
-                &text[s.range.clone()],
-            )
-        })
+        .map(|s| (line_of(text, s.start()), s.boilerplate, &text[s.range()]))
         .collect()
 }
 
@@ -187,7 +181,7 @@ fn no_sentence_starts_with_a_speech_tag() {
     let texts: Vec<String> = article::read(&text)
         .sentences
         .iter()
-        .map(|s| text[s.range.clone()].to_string())
+        .map(|s| text[s.range()].to_string())
         .collect();
     assert!(texts.contains(
         &"“We appreciate the relationship that we have with Israel and appreciate the exchange of information that we have with them.” he added.".to_string()
@@ -206,8 +200,8 @@ fn split_sentences_agrees_with_read_on_every_paragraph() {
             let from_read: Vec<_> = parts
                 .sentences
                 .iter()
-                .filter(|s| s.paragraph == index)
-                .map(|s| s.range.clone())
+                .filter(|s| s.paragraph() == index)
+                .map(|s| s.range())
                 .collect();
             assert_eq!(
                 article::split_sentences(&text, para.clone()),
@@ -217,11 +211,11 @@ fn split_sentences_agrees_with_read_on_every_paragraph() {
         }
         // Sentences are in order, inside their paragraph, never overlapping.
         for pair in parts.sentences.windows(2) {
-            assert!(pair[0].range.end <= pair[1].range.start);
+            assert!(pair[0].end() <= pair[1].start());
         }
         for s in &parts.sentences {
-            let p = &parts.paragraphs[s.paragraph];
-            assert!(p.start <= s.range.start && s.range.end <= p.end);
+            let p = &parts.paragraphs[s.paragraph()];
+            assert!(p.start <= s.start() && s.end() <= p.end);
         }
     }
 }

@@ -242,7 +242,7 @@ fn a_text_damaged_after_loading_reads_as_blank_and_nothing_panics() {
     assert!(text.trim().is_empty(), "served blank: {:?}", &text[..40]);
     // Every range into it still slices.
     for s in &warm.documents[d].sentences {
-        assert!(text.get(s.range.clone()).is_some());
+        assert!(text.get(s.range()).is_some());
     }
     // The other documents read well.
     assert_eq!(&warm.documents[0].text[..], &cold.documents[0].text[..]);

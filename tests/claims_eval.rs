@@ -106,7 +106,7 @@ fn flagged(article: &Article, corpus: &Corpus) -> Vec<bool> {
     let sentences: Vec<String> = parts
         .sentences
         .iter()
-        .map(|s| one_line(text.get(s.range.clone()).unwrap_or("")))
+        .map(|s| one_line(text.get(s.range()).unwrap_or("")))
         .collect();
     // Labels are keyed by the splitter's sentences; a change in the splitter
     // must show here, not silently shift every label by one.
@@ -131,7 +131,7 @@ fn flagged(article: &Article, corpus: &Corpus) -> Vec<bool> {
     let mut out = vec![false; sentences.len()];
     for c in found.iter().filter(|c| c.finding.code == "unsourced-claim") {
         let start = c.finding.range.start;
-        let i = parts.sentences.partition_point(|s| s.range.end <= start);
+        let i = parts.sentences.partition_point(|s| s.end() <= start);
         if let Some(slot) = out.get_mut(i) {
             *slot = true;
         }

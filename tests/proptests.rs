@@ -148,11 +148,11 @@ proptest! {
     fn article_reading_keeps_sentences_inside_paragraphs(text in any_text()) {
         let parts = article::read(&text);
         assert_ranges_sound(&text, &parts.paragraphs, "paragraphs");
-        let ranges: Vec<Range<usize>> = parts.sentences.iter().map(|s| s.range.clone()).collect();
+        let ranges: Vec<Range<usize>> = parts.sentences.iter().map(|s| s.range()).collect();
         assert_ranges_sound(&text, &ranges, "sentences");
         for s in &parts.sentences {
-            let para = &parts.paragraphs[s.paragraph];
-            prop_assert!(para.start <= s.range.start && s.range.end <= para.end);
+            let para = &parts.paragraphs[s.paragraph()];
+            prop_assert!(para.start <= s.start() && s.end() <= para.end);
         }
     }
 

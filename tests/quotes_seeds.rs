@@ -22,7 +22,7 @@ type QuoteAndSpeaker = (String, Option<String>);
 fn quotes(prefix: &str) -> (String, Vec<QuoteAndSpeaker>, Vec<RawQuote>) {
     let text = seed(prefix);
     let parts = article::read(&text);
-    let sentences: Vec<_> = parts.sentences.iter().map(|s| s.range.clone()).collect();
+    let sentences: Vec<_> = parts.sentences.iter().map(|s| s.range()).collect();
     let names = names::find_names(&text, &sentences);
     let raw = find_quotes(&text, &parts.paragraphs, &parts.sentences, &names);
     let found = raw

@@ -85,10 +85,12 @@ impl<'t> Draft<'t> {
             .collect();
         let sentence_structs: Vec<Sentence> = sentences
             .iter()
-            .map(|s| Sentence {
-                range: s.clone(),
-                paragraph: paragraphs.partition_point(|p| p.end <= s.start),
-                boilerplate: false,
+            .map(|s| {
+                Sentence::new(
+                    s.clone(),
+                    paragraphs.partition_point(|p| p.end <= s.start),
+                    false,
+                )
             })
             .collect();
         let names = names::find_names(&prose, &sentences);

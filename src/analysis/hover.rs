@@ -330,7 +330,7 @@ fn context(corpus: &Corpus, hit: &SourceHit) -> String {
         Some(q) => corpus.quotes[q].sentence.clone(),
         None => doc
             .sentence_at(hit.range.start)
-            .map(|s| doc.sentences[s].range.clone())
+            .map(|s| doc.sentences[s].range())
             .unwrap_or(hit.range.clone()),
     };
     let start = sentence.start.min(hit.range.start);

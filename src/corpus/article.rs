@@ -32,11 +32,11 @@ pub fn read(text: &str) -> ArticleParts {
     for (index, para) in paragraphs.iter().enumerate() {
         ranges.clear();
         sentences_in(text, para.clone(), &mut ranges);
-        sentences.extend(ranges.drain(..).map(|range| Sentence {
-            range,
-            paragraph: index,
-            boilerplate: false,
-        }));
+        sentences.extend(
+            ranges
+                .drain(..)
+                .map(|range| Sentence::new(range, index, false)),
+        );
     }
     let lines: Vec<Range<usize>> = raw_lines(text, 0..text.len())
         .into_iter()
@@ -884,10 +884,10 @@ fn mark_boilerplate(
     // 1. Sentences that are furniture by their own words.
     let mut prompt_para = vec![false; paragraphs.len()];
     for s in sentences.iter_mut() {
-        let (plain, prompt) = furniture_kind(&text[s.range.clone()]);
+        let (plain, prompt) = furniture_kind(&text[s.range()]);
         s.boilerplate = plain;
         if prompt {
-            prompt_para[s.paragraph] = true;
+            prompt_para[s.paragraph()] = true;
         }
     }
 
@@ -897,7 +897,7 @@ fn mark_boilerplate(
         let line_starts: Vec<usize> = lines.iter().map(|l| l.start).collect();
         for s in sentences.iter_mut() {
             let line = line_starts
-                .partition_point(|&st| st <= s.range.start)
+                .partition_point(|&st| st <= s.start())
                 .saturating_sub(1);
             if flagged.get(line).copied().unwrap_or(false) {
                 s.boilerplate = true;
@@ -908,7 +908,7 @@ fn mark_boilerplate(
     // 3. After a prompt: its pitch, then headline/teaser pairs.
     let mut para_bp = vec![true; paragraphs.len()];
     for s in sentences.iter() {
-        para_bp[s.paragraph] &= s.boilerplate;
+        para_bp[s.paragraph()] &= s.boilerplate;
     }
     let n = paragraphs.len();
     let para_text = |i: usize| &text[paragraphs[i].clone()];
@@ -945,7 +945,7 @@ fn mark_boilerplate(
         i = j.max(i + 1);
     }
     for s in sentences.iter_mut() {
-        if marked[s.paragraph] {
+        if marked[s.paragraph()] {
             s.boilerplate = true;
         }
     }
@@ -1385,7 +1385,7 @@ mod tests {
             .sentences
             .into_iter()
             .filter(|s| s.boilerplate)
-            .map(|s| &text[s.range])
+            .map(|s| &text[s.range()])
             .collect()
     }
 
@@ -1507,7 +1507,7 @@ mod tests {
         let sentences: Vec<(usize, &str)> = parts
             .sentences
             .iter()
-            .map(|s| (s.paragraph, &text[s.range.clone()]))
+            .map(|s| (s.paragraph(), &text[s.range()]))
             .collect();
         assert_eq!(
             sentences,
@@ -1804,7 +1804,7 @@ mod tests {
         ] {
             let parts = read(odd);
             for s in &parts.sentences {
-                assert!(odd.get(s.range.clone()).is_some());
+                assert!(odd.get(s.range()).is_some());
             }
         }
         assert_eq!(sents("-\n-\n-"), Vec::<&str>::new());

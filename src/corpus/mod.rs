@@ -116,8 +116,7 @@ pub struct ArticleParts {
 
 fn read_document(file: SourceFile) -> ReadDocument {
     let parts = article::read(&file.text);
-    let sentence_ranges: Vec<Range<usize>> =
-        parts.sentences.iter().map(|s| s.range.clone()).collect();
+    let sentence_ranges: Vec<Range<usize>> = parts.sentences.iter().map(|s| s.range()).collect();
     let mut names = names::find_names(&file.text, &sentence_ranges);
     add_byline(&file.text, parts.byline.as_deref(), &mut names);
     let quotes = quotes::find_quotes(&file.text, &parts.paragraphs, &parts.sentences, &names);
@@ -631,7 +630,7 @@ fn find_roles(entity: &Entity, documents: &[Document], read: &[ArticleParts]) ->
         let Some(s) = doc.sentence_at(m.start()) else {
             continue;
         };
-        let sentence = doc.sentences[s].range.clone();
+        let sentence = doc.sentences[s].range();
         let mut found: Vec<Range<usize>> = Vec::new();
         found.extend(roles::title_before(text, m.range(), sentence.clone()));
         found.extend(roles::appositive_after(text, m.range(), sentence.clone()));

@@ -98,14 +98,46 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// A sentence of a document.
+/// A sentence of a document, in 16 bytes (an archive has tens of
+/// millions): offsets and paragraph as `u32`, which the reader's size limit
+/// guarantees are enough ([`super::source::LARGEST_FILE`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sentence {
-    pub range: Range<usize>,
+    start: u32,
+    end: u32,
     /// Index into [`Document::paragraphs`].
-    pub paragraph: usize,
+    paragraph: u32,
     /// Subscription prompts, sign-ups, "follow us", related headlines…
     pub boilerplate: bool,
+}
+
+impl Sentence {
+    pub fn new(range: Range<usize>, paragraph: usize, boilerplate: bool) -> Sentence {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Sentence {
+            start: narrow(range.start),
+            end: narrow(range.end),
+            paragraph: narrow(paragraph),
+            boilerplate,
+        }
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// Index into [`Document::paragraphs`].
+    pub fn paragraph(&self) -> usize {
+        self.paragraph as usize
+    }
 }
 
 /// One article of the corpus, read and split.
@@ -139,8 +171,8 @@ impl Document {
 
     /// The sentence containing `offset`, if any.
     pub fn sentence_at(&self, offset: usize) -> Option<usize> {
-        let i = self.sentences.partition_point(|s| s.range.end <= offset);
-        (i < self.sentences.len() && self.sentences[i].range.start <= offset).then_some(i)
+        let i = self.sentences.partition_point(|s| s.end() <= offset);
+        (i < self.sentences.len() && self.sentences[i].start() <= offset).then_some(i)
     }
 
     /// Whether `offset` falls in a sentence marked as boilerplate.

@@ -101,7 +101,7 @@ fn sentence_terms(doc: &Document) -> Vec<SentenceTerms> {
         if s.boilerplate {
             continue;
         }
-        let Some(text) = doc.text.get(s.range.clone()) else {
+        let Some(text) = doc.text.get(s.range()) else {
             continue;
         };
         let terms = terms(text);
@@ -280,7 +280,7 @@ impl PassageIndex {
                     return None;
                 }
                 let sentence = *self.sentence.get(p as usize)? as usize;
-                let range = documents.get(doc)?.sentences.get(sentence)?.range.clone();
+                let range = documents.get(doc)?.sentences.get(sentence)?.range();
                 Some(PassageHit {
                     doc,
                     range,
@@ -422,7 +422,7 @@ impl PassageIndex {
                 continue;
             };
             // Only the sentence is read, and not kept.
-            let Some(passage) = document.text.peek_range(sentence.range.clone()) else {
+            let Some(passage) = document.text.peek_range(sentence.range()) else {
                 continue;
             };
             tf.iter_mut().for_each(|n| *n = 0);
@@ -449,7 +449,7 @@ impl PassageIndex {
             }
             let hit = PassageHit {
                 doc,
-                range: sentence.range.clone(),
+                range: sentence.range(),
                 score,
                 coverage,
                 shared,
@@ -760,7 +760,7 @@ mod tests {
         let (mut same, mut asked) = (0, 0);
         for (d, document) in docs.iter().enumerate().step_by(7) {
             for s in document.sentences.iter().step_by(3) {
-                let claim = &document.text[s.range.clone()];
+                let claim = &document.text[s.range()];
                 let skip = |x: DocId| x == d;
                 let exhaustive = index.best_support_by_lists(&docs, claim, 0.3, 3, &skip);
                 let quick = index.best_support(&docs, claim, 0.3, 3, &skip);

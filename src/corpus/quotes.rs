@@ -1112,7 +1112,7 @@ fn line_paragraphs(text: &str) -> Vec<Range<usize>> {
 /// let text = "“The nets are empty,” said Anna Kowalczyk.";
 /// let at = text.find("Anna").unwrap();
 /// let names = vec![NameSpan { range: at..text.len() - 1, kind: EntityKind::Person, title: None, cued: true }];
-/// let sentences = vec![Sentence { range: 0..text.len(), paragraph: 0, boilerplate: false }];
+/// let sentences = vec![Sentence::new(0..text.len(), 0, false)];
 /// let quotes = find_quotes(text, &[0..text.len()], &sentences, &names);
 /// assert_eq!(&text[quotes[0].range.clone()], "The nets are empty,");
 /// assert_eq!(quotes[0].speaker, Some(SpeakerCue::Name(0)));
@@ -1145,11 +1145,11 @@ pub fn find_quotes(
     let mut sents: Vec<(Range<usize>, usize, bool)> = sentences
         .iter()
         .filter(|s| {
-            s.range.end <= text.len()
-                && text.is_char_boundary(s.range.start)
-                && text.is_char_boundary(s.range.end)
+            s.end() <= text.len()
+                && text.is_char_boundary(s.start())
+                && text.is_char_boundary(s.end())
         })
-        .map(|s| (s.range.clone(), para_of(s.range.start), s.boilerplate))
+        .map(|s| (s.range(), para_of(s.start()), s.boilerplate))
         .collect();
     if sents.is_empty() {
         sents = paras
@@ -1467,21 +1467,17 @@ mod tests {
                     let next = chars.get(m + 1).map(|x| x.1);
                     if next.is_some_and(|n| n.is_uppercase() || n == '“' || n == '"') {
                         let end = chars[m].0;
-                        sents.push(Sentence {
-                            range: para.start + start..para.start + end,
-                            paragraph: p,
-                            boilerplate: false,
-                        });
+                        sents.push(Sentence::new(
+                            para.start + start..para.start + end,
+                            p,
+                            false,
+                        ));
                         start = end + 1;
                     }
                 }
                 let _ = i;
             }
-            sents.push(Sentence {
-                range: para.start + start..para.end,
-                paragraph: p,
-                boilerplate: false,
-            });
+            sents.push(Sentence::new(para.start + start..para.end, p, false));
         }
         (paras, sents)
     }
@@ -1835,11 +1831,7 @@ mod tests {
         }
         assert_eq!(&text[quotes[0].range.clone()], "Stray open");
         // Out-of-range inputs are ignored rather than trusted.
-        let bad = vec![Sentence {
-            range: 0..999,
-            paragraph: 0,
-            boilerplate: false,
-        }];
+        let bad = vec![Sentence::new(0..999, 0, false)];
         let names = vec![NameSpan {
             range: 5..999,
             kind: Person,
