@@ -95,6 +95,13 @@ fn bench_check(c: &mut Criterion) {
     group.bench_function("document-3MB", |b| {
         b.iter(|| check(&corpus, black_box(&document)))
     });
+    // A transcript pasted as one paragraph: a quotation on every line and
+    // no blank line (each quote's look-ups used to scan the paragraph's).
+    let transcript = "Zoë Ångström said “we keep the harbour open” 🚢.\r\n".repeat(20_000);
+    group.throughput(Throughput::Bytes(transcript.len() as u64));
+    group.bench_function("transcript-one-paragraph-1MB", |b| {
+        b.iter(|| check(&corpus, black_box(&transcript)))
+    });
     group.finish();
 }
 

@@ -87,6 +87,10 @@ impl ReadDraft {
 /// How many drafts are remembered: a few open documents, each asked about
 /// by checks, hovers and highlighting in turn.
 const KEPT_DRAFTS: usize = 4;
+/// And at most this much draft text between them: a kept draft holds about
+/// five times its size (its prose, sentences, names and quotes), and each
+/// version of a large document typed in is another one.
+const KEPT_BYTES: usize = 4 << 20;
 
 pub struct DossierBackend {
     served: RwLock<Arc<Served>>,
@@ -261,6 +265,10 @@ impl DossierBackend {
                 markdown,
                 served.generation,
             )));
+            // Large drafts: fewer of them (the newest always stays).
+            while kept.len() > 1 && kept.iter().map(|d| d.text.len()).sum::<usize>() > KEPT_BYTES {
+                kept.remove(0);
+            }
         }
         draft
     }
@@ -592,17 +600,31 @@ mod tests {
         let (_dir, backend) = backend();
         let text = "Anna Kowalczyk left. ".repeat(1500);
         let served = backend.served();
-        let started = std::time::Instant::now();
+        let kept = || backend.drafts.lock().expect("drafts").len();
         let first = backend.read(&served, &text, Some(true));
-        let cold = started.elapsed();
-        let started = std::time::Instant::now();
+        assert_eq!(kept(), 1);
+        // The same text again comes from what was kept: nothing is added.
         let again = backend.read(&served, &text, Some(true));
-        let warm = started.elapsed();
         assert_eq!(first.mentions, again.mentions);
-        assert!(warm < cold, "cached {warm:?} vs read {cold:?}");
+        assert_eq!(kept(), 1);
         // A changed text is read again, not served stale.
         let changed = text.replacen("Anna", "Anne", 1);
         let other = backend.read(&served, &changed, Some(true));
         assert_ne!(other.mentions, first.mentions);
+        assert_eq!(kept(), 2);
+    }
+
+    #[test]
+    fn large_drafts_are_kept_fewer_at_a_time() {
+        let (_dir, backend) = backend();
+        let served = backend.served();
+        let large = "Zoë Ångström said “no” 🚢.\r\n".repeat(100_000);
+        assert!(large.len() > KEPT_BYTES / 2);
+        for i in 0..3 {
+            backend.read(&served, &format!("{large}{i}"), Some(true));
+        }
+        let kept = backend.drafts.lock().expect("drafts");
+        assert_eq!(kept.len(), 1, "only the newest large draft stays");
+        assert!(kept[0].text.ends_with('2'));
     }
 }
