@@ -95,6 +95,12 @@ fn is_invisible(c: char) -> bool {
 /// (whose lead bytes are those of every curly quote and dash), costs more
 /// than the look-up it guards.
 fn has_invisible(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    invisible_finders().iter().any(|f| f.find(bytes).is_some())
+}
+
+/// One byte searcher per invisible character's UTF-8 encoding.
+fn invisible_finders() -> &'static [memchr::memmem::Finder<'static>] {
     static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
         std::sync::LazyLock::new(|| {
             INVISIBLE
@@ -102,10 +108,7 @@ fn has_invisible(text: &str) -> bool {
                 .map(|c| memchr::memmem::Finder::new(c.to_string().as_bytes()).into_owned())
                 .collect()
         });
-    let bytes = text.as_bytes();
-    // Every encoding starts with one of these bytes; most texts lack the
-    // rarer ones altogether.
-    FINDERS.iter().any(|f| f.find(bytes).is_some())
+    &FINDERS
 }
 
 /// An ASCII byte the normaliser keeps as it is, bar its case: not white
@@ -431,18 +434,29 @@ fn anchor_word(parts: &[(Gap, String)]) -> Option<&str> {
 /// `raw` with its invisible characters dropped, and the map from offsets
 /// of the result back to offsets of `raw`.
 fn without_invisible(raw: &str) -> (String, impl Fn(usize) -> usize) {
+    // Where they stand, by byte search (a UTF-8 encoding found in valid
+    // text always starts a character), then the text between copied whole:
+    // char by char, this was a sixth of a long draft's first check.
+    let mut cuts: Vec<(usize, usize)> = invisible_finders()
+        .iter()
+        .flat_map(|f| {
+            let len = f.needle().len();
+            f.find_iter(raw.as_bytes()).map(move |at| (at, len))
+        })
+        .collect();
+    cuts.sort_unstable();
     let mut stripped = String::with_capacity(raw.len());
     // (offset in `stripped`, bytes removed up to and including there)
-    let mut shifts: Vec<(usize, usize)> = Vec::new();
+    let mut shifts: Vec<(usize, usize)> = Vec::with_capacity(cuts.len());
     let mut removed = 0;
-    for c in raw.chars() {
-        if is_invisible(c) {
-            removed += c.len_utf8();
-            shifts.push((stripped.len(), removed));
-        } else {
-            stripped.push(c);
-        }
+    let mut from = 0;
+    for (at, len) in cuts {
+        stripped.push_str(&raw[from..at]);
+        removed += len;
+        shifts.push((stripped.len(), removed));
+        from = at + len;
     }
+    stripped.push_str(&raw[from..]);
     let to_raw = move |p: usize| {
         let i = shifts.partition_point(|&(at, _)| at <= p);
         p + if i == 0 { 0 } else { shifts[i - 1].1 }
@@ -537,6 +551,11 @@ pub trait Texts {
     /// kept: a quotation's candidates can be thousands of articles, and
     /// checking them should not leave them all in memory.
     fn text(&self, i: usize) -> Option<Cow<'_, str>>;
+
+    /// The length of text number `i`, without reading it when it can.
+    fn len_of(&self, i: usize) -> Option<usize> {
+        self.text(i).map(|t| t.len())
+    }
 }
 
 impl<S: AsRef<str>> Texts for [S] {
@@ -561,11 +580,19 @@ impl Texts for [Document] {
     fn text(&self, i: usize) -> Option<Cow<'_, str>> {
         self.get(i).map(|d| d.text.peek())
     }
+
+    fn len_of(&self, i: usize) -> Option<usize> {
+        self.get(i).map(|d| d.text.len())
+    }
 }
 
 impl Texts for Vec<Document> {
     fn text(&self, i: usize) -> Option<Cow<'_, str>> {
         self.as_slice().text(i)
+    }
+
+    fn len_of(&self, i: usize) -> Option<usize> {
+        self.as_slice().len_of(i)
     }
 }
 
@@ -1092,7 +1119,6 @@ impl QuoteIndex {
         })
     }
 
-    /// Text `t` normalised, from the cache or made now.
     /// The normalised text of `t` if the cache holds it (for an original
     /// of `len` bytes).
     fn cached(&self, t: u32, len: usize) -> Option<Arc<NormText>> {
@@ -1101,19 +1127,23 @@ impl QuoteIndex {
         (nt.orig_len == len).then(|| Arc::clone(nt))
     }
 
+    /// Text `t` normalised, from the cache or made now. A text the cache
+    /// holds is not read again (from the index cache's file, that is a
+    /// read, a hash and a UTF-8 check per candidate of every look-up).
     fn norm_text<T: Texts + ?Sized>(&self, texts: &T, t: u32) -> Option<Arc<NormText>> {
-        let text = texts.text(t as usize)?;
-        let text: &str = &text;
+        let len = texts.len_of(t as usize)?;
         if let Ok(mut cache) = self.cache.inner.lock() {
             cache.tick += 1;
             let tick = cache.tick;
             if let Some((nt, used)) = cache.texts.get_mut(&t) {
-                if nt.orig_len == text.len() {
+                if nt.orig_len == len {
                     *used = tick;
                     return Some(Arc::clone(nt));
                 }
             }
         }
+        let text = texts.text(t as usize)?;
+        let text: &str = &text;
         let (norm, segs) = normalize_with_map(text);
         let words: Vec<(u32, u32, u32)> = word_ranges(&norm)
             .into_iter()
@@ -1256,12 +1286,15 @@ impl QuoteIndex {
             + parts.len().saturating_sub(1) * ELLIPSIS_GAP;
         let radius = 2 * span + 256;
         for t in self.candidates(parts) {
-            let Some(raw) = texts.text(t as usize) else {
+            let Some(len) = texts.len_of(t as usize) else {
                 continue;
             };
-            let raw: &str = &raw;
-            let windowed = !self.fits_in_cache() && self.cached(t, raw.len()).is_none();
+            let windowed = !self.fits_in_cache() && self.cached(t, len).is_none();
             if let (true, Some(finder)) = (windowed, &finder) {
+                let Some(raw) = texts.text(t as usize) else {
+                    continue;
+                };
+                let raw: &str = &raw;
                 let mut windows: Vec<Range<usize>> = Vec::new();
                 for (ms, me) in anchor_places(finder, raw) {
                     let start = prev_char_boundary(raw, ms.saturating_sub(radius));
@@ -1723,6 +1756,21 @@ fn align(q: &[Option<u32>], win: &[u32]) -> Option<(f32, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_are_dropped_and_offsets_map_back() {
+        let raw = "Zo\u{AD}ë\u{200B}\u{200B} Ång\u{FEFF}ström “in\u{2060}ter\u{200C}na\u{200D}tional” 🚢\r\nend\u{AD}";
+        let (stripped, to_raw) = without_invisible(raw);
+        let expected: String = raw.chars().filter(|&c| !is_invisible(c)).collect();
+        assert_eq!(stripped, expected);
+        // Every character of the result maps to the same character of `raw`.
+        for (at, c) in stripped.char_indices() {
+            assert_eq!(raw[to_raw(at)..].chars().next(), Some(c), "at {at}");
+        }
+        assert_eq!(to_raw(0), 0);
+        let (plain, same) = without_invisible("no marks here");
+        assert_eq!((plain.as_str(), same(5)), ("no marks here", 5));
+    }
 
     fn hit_texts<'a>(texts: &[&'a str], hits: &[QuoteHit]) -> Vec<(usize, &'a str)> {
         hits.iter()

@@ -23,6 +23,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::analysis::draft::{Draft, DraftQuote, Speaker};
 use crate::analysis::ignore::Ignores;
 use crate::analysis::lookups::Lookups;
@@ -165,20 +167,27 @@ pub(crate) struct Context<'a, 't> {
 
 impl<'a, 't> Context<'a, 't> {
     pub fn new(corpus: &'a Corpus, draft: &'a Draft<'t>, options: &'a CheckOptions) -> Self {
-        // A draft that repeats a quotation looks it up once.
+        // A draft that repeats a quotation looks it up once; the different
+        // ones are looked up side by side (a long draft's first check is
+        // mostly these look-ups).
         let mut seen: HashMap<&str, usize> = HashMap::new();
-        let mut located: Vec<Arc<QuoteSource>> = Vec::with_capacity(draft.quotes.len());
-        for q in &draft.quotes {
-            let words = draft.quote_text(q);
-            let found = match seen.get(words) {
-                Some(&i) => Arc::clone(&located[i]),
-                None => {
-                    seen.insert(words, located.len());
-                    quote_source::locate_with(corpus, options.lookups.as_deref(), words)
-                }
-            };
-            located.push(found);
-        }
+        let mut unique: Vec<&str> = Vec::new();
+        let which: Vec<usize> = draft
+            .quotes
+            .iter()
+            .map(|q| {
+                let words = draft.quote_text(q);
+                *seen.entry(words).or_insert_with(|| {
+                    unique.push(words);
+                    unique.len() - 1
+                })
+            })
+            .collect();
+        let found: Vec<Arc<QuoteSource>> = unique
+            .par_iter()
+            .map(|words| quote_source::locate_with(corpus, options.lookups.as_deref(), words))
+            .collect();
+        let located: Vec<Arc<QuoteSource>> = which.iter().map(|&i| Arc::clone(&found[i])).collect();
         let project_names = options.ignores.names.iter().map(|n| name_key(n)).collect();
         let mut quoted: Vec<Range<usize>> = draft.quotes.iter().map(|q| q.range.clone()).collect();
         quoted.sort_by_key(|r| r.start);

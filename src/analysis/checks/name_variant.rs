@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::{finding, fix, name_key, overlaps, Checked, Context};
+use crate::corpus::names::NameSpan;
 use crate::corpus::Corpus;
 use crate::lexicon::{self, FastMap, FastSet};
 use crate::server::Severity;
@@ -34,34 +35,44 @@ const LONG_NAME: usize = 10;
 
 pub(crate) fn check(cx: &Context) -> Vec<Checked> {
     let known = KnownNames::for_corpus(cx.corpus);
+    // The names that could be variants, with what they are written as.
+    let candidates: Vec<(&NameSpan, String)> = cx
+        .draft
+        .names
+        .iter()
+        .filter(|n| !cx.is_quoted(&n.range))
+        .filter(|n| {
+            // The recognizer's name is exactly a known mention: nothing to say.
+            let mentions = &cx.draft.mentions;
+            let at = mentions.partition_point(|m| m.range.start < n.range.start);
+            !mentions[at..]
+                .iter()
+                .take_while(|m| m.range.start == n.range.start)
+                .any(|m| m.entity.is_some() && m.range == n.range)
+        })
+        .map(|n| (n, super::one_line(cx.text(&n.range))))
+        .filter(|(_, written)| {
+            !written.is_empty() && !cx.is_project_name(written) && !is_word_of_its_own(written)
+        })
+        .collect();
+    // The near-miss searches are independent: side by side (a long
+    // draft's first check has thousands).
+    let spellings: Vec<Option<String>> = candidates
+        .par_iter()
+        .map(|(_, written)| {
+            let closest = || known.closest(cx.corpus, written);
+            match &cx.options.lookups {
+                Some(memo) => memo.variant(written, closest),
+                None => closest(),
+            }
+        })
+        .collect();
     let mut out = Vec::new();
-    for n in &cx.draft.names {
-        if cx.is_quoted(&n.range) {
-            continue;
-        }
-        // The recognizer's name is exactly a known mention: nothing to say.
-        let mentions = &cx.draft.mentions;
-        let at = mentions.partition_point(|m| m.range.start < n.range.start);
-        let exact = mentions[at..]
-            .iter()
-            .take_while(|m| m.range.start == n.range.start)
-            .any(|m| m.entity.is_some() && m.range == n.range);
+    for ((n, written), spelling) in candidates.iter().zip(spellings) {
         let after_last = out
             .last()
             .is_some_and(|c: &Checked| overlaps(&c.finding.range, &n.range));
-        if exact || after_last {
-            continue;
-        }
-        let written = super::one_line(cx.text(&n.range));
-        if written.is_empty() || cx.is_project_name(&written) || is_word_of_its_own(&written) {
-            continue;
-        }
-        let closest = || known.closest(cx.corpus, &written);
-        let spelling = match &cx.options.lookups {
-            Some(memo) => memo.variant(&written, closest),
-            None => closest(),
-        };
-        let Some(spelling) = spelling else {
+        let Some(spelling) = spelling.filter(|_| !after_last) else {
             continue;
         };
         out.push(Checked {
