@@ -48,10 +48,19 @@ pub mod lexicon;
 pub mod report;
 pub mod server;
 
+/// Give what the calling thread freed back to the system now: mimalloc
+/// returns freed pages lazily, on a later allocation of the thread that
+/// freed them.
+pub fn release_thread_memory() {
+    // SAFETY: `mi_collect` takes no pointers and only walks the calling
+    // thread's own heap; it is safe to call at any time.
+    unsafe { libmimalloc_sys::mi_collect(false) };
+}
+
 /// Give the memory freed so far back to the system, on every thread of
-/// the pool and this one: mimalloc returns freed pages lazily, on a later
-/// allocation of the thread that freed them, and the pool's threads go idle
-/// after a load with the buffers they decoded freed but still resident.
+/// the pool and this one (forcing out what other threads freed into their
+/// heaps too): the pool's threads go idle after a load with the buffers
+/// they decoded freed but still resident.
 pub fn release_freed_memory() {
     // SAFETY: `mi_collect` takes no pointers and only walks the calling
     // thread's own heap; it is safe to call at any time.

@@ -808,11 +808,30 @@ fn read_snapshot(path: &Path, build: &str) -> Result<Snapshot, ReadError> {
     let table = sections::table(&file).map_err(unreadable)?;
     let decoded: Vec<Result<Decoded, String>> = table
         .par_iter()
-        .map(|s| decode_section(s.kind, sections::read(&file, s)?))
+        .map(|s| {
+            let part = decode_section(s.kind, sections::read(&file, s)?);
+            // The section's buffer is freed: let this thread's heap give
+            // it back now rather than after the whole load (at 100,000
+            // articles the buffers held at once made the peak 300 MB
+            // higher than what the load keeps).
+            crate::release_thread_memory();
+            part
+        })
         .collect();
-    let mut documents = Vec::new();
-    let mut entities = Vec::new();
-    let mut quotes = Vec::new();
+    // The lists come in chunks: put them together without regrowing.
+    let count = |f: fn(&Decoded) -> usize| -> usize { decoded.iter().flatten().map(f).sum() };
+    let mut documents = Vec::with_capacity(count(|d| match d {
+        Decoded::Documents(v) => v.len(),
+        _ => 0,
+    }));
+    let mut entities = Vec::with_capacity(count(|d| match d {
+        Decoded::Entities(v) => v.len(),
+        _ => 0,
+    }));
+    let mut quotes = Vec::with_capacity(count(|d| match d {
+        Decoded::Quotes(v) => v.len(),
+        _ => 0,
+    }));
     let (mut manifest, mut quote_index, mut passages, mut names, mut texts) =
         (None, None, None, None, None);
     let (mut passage_postings, mut quote_postings) = (None, None);
