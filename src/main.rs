@@ -38,7 +38,7 @@ struct CorpusArgs {
     /// Leave out the articles built into dossier.
     #[arg(long)]
     no_default_corpus: bool,
-    /// Skip source files larger than this many bytes.
+    /// Skip source files larger than this many bytes (at most 1 GiB).
     #[arg(long, value_name = "BYTES", default_value_t = LoadOptions::default().max_file_size)]
     max_file_size: u64,
     #[command(flatten)]

@@ -14,6 +14,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use crate::corpus::names::{self, NameSpan};
 use crate::corpus::quotes::{self, SpeakerCue};
 use crate::corpus::{article, Corpus, EntityId, EntityKind, Sentence};
+use rayon::prelude::*;
 
 /// How the draft says who spoke a quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,8 +81,8 @@ impl<'t> Draft<'t> {
         };
         let paragraphs = article::split_paragraphs(&prose, 0..prose.len());
         let sentences: Vec<Range<usize>> = paragraphs
-            .iter()
-            .flat_map(|p| article::split_sentences(&prose, p.clone()))
+            .par_iter()
+            .flat_map_iter(|p| article::split_sentences(&prose, p.clone()))
             .collect();
         let sentence_structs: Vec<Sentence> = sentences
             .iter()
@@ -93,13 +94,19 @@ impl<'t> Draft<'t> {
                 )
             })
             .collect();
-        let names = names::find_names(&prose, &sentences);
-        let raw_quotes = quotes::find_quotes(&prose, &paragraphs, &sentence_structs, &names);
+        // The recognizer (then the quotations, which need its names) and
+        // the known-name automaton read the text side by side.
+        let ((names, raw_quotes), known) = rayon::join(
+            || {
+                let names = names::find_names(&prose, &sentences);
+                let quotes = quotes::find_quotes(&prose, &paragraphs, &sentence_structs, &names);
+                (names, quotes)
+            },
+            || corpus.names.find(&prose),
+        );
 
         // Known names first: the automaton knows every alias the sources use.
-        let mut mentions: Vec<DraftMention> = corpus
-            .names
-            .find(&prose)
+        let mut mentions: Vec<DraftMention> = known
             .into_iter()
             .map(|h| DraftMention {
                 range: h.range,
