@@ -21,7 +21,8 @@ fuzz_target!(|data: &[u8]| {
         for r in parts
             .paragraphs
             .iter()
-            .chain(parts.sentences.iter().map(|s| &s.range))
+            .cloned()
+            .chain(parts.sentences.iter().map(|s| s.range()))
         {
             assert!(r.start <= r.end && r.end <= text.len());
             assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
