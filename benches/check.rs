@@ -177,15 +177,7 @@ fn bench_quote_lookup(c: &mut Criterion) {
 
 /// The process's resident memory in bytes (Linux; 0 elsewhere).
 fn rss_bytes() -> usize {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<usize>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
+    dossier::status_mb("VmRSS:").map_or(0, |mb| (mb * 1024.0 * 1024.0) as usize)
 }
 
 /// Not a timing: how much memory the quote and passage indexes take per

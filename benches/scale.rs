@@ -54,25 +54,12 @@ fn options(dir: &Path, cache: &Path) -> CorpusOptions {
     }
 }
 
-/// A figure of this process's `/proc/self/status` in MB: `VmHWM` is the
-/// peak resident set so far, `VmRSS` the resident set now.
-fn status_mb(field: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 fn peak_rss_mb() -> f64 {
-    status_mb("VmHWM:")
+    dossier::status_mb("VmHWM:").unwrap_or(0.0)
 }
 
 fn rss_mb() -> f64 {
-    status_mb("VmRSS:")
+    dossier::status_mb("VmRSS:").unwrap_or(0.0)
 }
 
 fn main() {

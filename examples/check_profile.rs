@@ -110,12 +110,5 @@ fn main() {
 }
 
 fn rss() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS"))
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    dossier::status_mb("VmRSS:").map_or_else(String::new, |mb| format!("RSS {mb:.1} MB"))
 }

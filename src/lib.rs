@@ -48,6 +48,16 @@ pub mod lexicon;
 pub mod report;
 pub mod server;
 
+/// A figure of this process's `/proc/self/status` in MB: `"VmRSS:"` is the
+/// resident set now, `"VmHWM:"` its peak so far. `None` where the system
+/// does not say (not Linux).
+pub fn status_mb(field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
 /// Give what the calling thread freed back to the system now: mimalloc
 /// returns freed pages lazily, on a later allocation of the thread that
 /// freed them.

@@ -10,11 +10,11 @@
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 use crate::corpus::names::{self, NameSpan};
 use crate::corpus::quotes::{self, SpeakerCue};
 use crate::corpus::{article, Corpus, EntityId, EntityKind, Sentence};
-use rayon::prelude::*;
 
 /// How the draft says who spoke a quote.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -542,13 +542,8 @@ impl StageClock {
         if self.on {
             let now = std::time::Instant::now();
             // And the resident set after the stage, where the system says.
-            let rss = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
-                    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-                    Some(format!(" {:>7.1} MB", kb / 1024.0))
-                })
+            let rss = crate::status_mb("VmRSS:")
+                .map(|mb| format!(" {mb:>7.1} MB"))
                 .unwrap_or_default();
             eprintln!(
                 "dossier: {name:<16} {:>9.1} ms{rss}",

@@ -111,9 +111,13 @@ pub struct Sentence {
     pub boilerplate: bool,
 }
 
+/// An offset or index kept as `u32` (see [`Sentence`], [`Mention`]).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 impl Sentence {
     pub fn new(range: Range<usize>, paragraph: usize, boilerplate: bool) -> Sentence {
-        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Sentence {
             start: narrow(range.start),
             end: narrow(range.end),
@@ -224,7 +228,6 @@ pub struct Mention {
 
 impl Mention {
     pub fn new(doc: DocId, range: Range<usize>, boilerplate: bool) -> Mention {
-        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Mention {
             doc: narrow(doc),
             start: narrow(range.start),

@@ -1081,8 +1081,9 @@ impl Ctx<'_> {
             if seen > 6 {
                 break;
             }
+            let of_p = self.quotes_of(p);
             for s in sents.iter().rev() {
-                let quoted = (self.quotes_of(p).start.min(qi)..qi.min(self.quotes_of(p).end))
+                let quoted = (of_p.start.min(qi)..qi.min(of_p.end))
                     .rev()
                     .filter(|&j| {
                         self.quotes[j].para == p
