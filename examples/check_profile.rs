@@ -4,7 +4,7 @@
 //! check prints its stages. For `perf record`.
 //!
 //! ```text
-//! cargo run --release --example check_profile -- DIR CACHE [BYTES] [RUNS] [checks-only]
+//! cargo run --release --example check_profile -- DIR CACHE [BYTES] [RUNS] [checks-only] [first]
 //! ```
 use std::path::PathBuf;
 use std::time::Instant;
@@ -23,8 +23,12 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(30 * 1024);
     let runs: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(5);
-    // A fifth argument, `checks-only`, leaves out the hovers (for perf).
-    let hovers = args.get(4).is_none_or(|a| a != "checks-only");
+    // Flags after those: `checks-only` leaves out the hovers (for perf);
+    // `first` forgets the look-ups before every check, so each is a first
+    // check (a draft never seen).
+    let flags = args.get(4..).unwrap_or_default();
+    let hovers = !flags.iter().any(|a| a == "checks-only");
+    let first = flags.iter().any(|a| a == "first");
     let backend = DossierBackend::new().with_cache(Some(cache));
     let settings = Settings {
         corpus: vec![dir],
@@ -53,6 +57,9 @@ fn main() {
         text.push_str(a);
     }
     for i in 0..runs {
+        if first {
+            backend.forget_lookups();
+        }
         let edited = format!("{text}\n\nEdit {i}.\n");
         let t = Instant::now();
         let n = backend.check(&edited, "markdown").len();

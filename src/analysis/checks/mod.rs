@@ -162,7 +162,7 @@ pub(crate) struct Context<'a, 't> {
     /// Where each line of the draft's text starts.
     line_starts: Vec<usize>,
     /// Whether some source's text is the draft's, asked once a run.
-    is_source: std::cell::OnceCell<bool>,
+    is_source: std::sync::OnceLock<bool>,
 }
 
 impl<'a, 't> Context<'a, 't> {
@@ -229,7 +229,7 @@ impl<'a, 't> Context<'a, 't> {
             )
             .collect();
         Context {
-            is_source: std::cell::OnceCell::new(),
+            is_source: std::sync::OnceLock::new(),
             quoted: merged,
             quote_reach,
             cited,

@@ -29,6 +29,8 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
+use rayon::prelude::*;
+
 use super::{finding, fix, one_line, overlaps, sections, CheckOptions, Checked, Context, Word};
 use crate::analysis::card::shorten;
 use crate::analysis::draft::Draft;
@@ -256,7 +258,10 @@ pub(crate) fn claims(cx: &Context) -> Vec<Claim> {
 /// whether one is attributed depends on those before it).
 fn claims_where(cx: &Context, keep: impl Fn(&Range<usize>) -> bool) -> Vec<Claim> {
     let sentences = &cx.draft.sentences;
-    let mut out = Vec::new();
+    // The claims' sentences first (each depends on those before it), then
+    // their support looked up side by side: a long draft's first check is
+    // mostly these look-ups.
+    let mut found: Vec<(usize, Range<usize>)> = Vec::new();
     // The sentence before: its paragraph, whether it was attributed at
     // all, and whether by its own words.
     let mut previous: Option<(usize, bool, bool)> = None;
@@ -294,13 +299,16 @@ fn claims_where(cx: &Context, keep: impl Fn(&Range<usize>) -> bool) -> Vec<Claim
         if !keep(&range) {
             continue;
         }
-        out.push(Claim {
-            actor: actor(cx, s),
+        found.push((i, range));
+    }
+    found
+        .into_par_iter()
+        .map(|(i, range)| Claim {
+            actor: actor(cx, &sentences[i]),
             support: support(cx, &range),
             range,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 /// The best passage backing the claim, if one shares enough of it.
