@@ -262,6 +262,11 @@ impl KnownNames {
                 .get(form.entity as usize)
                 .map_or(0, |e| e.mentions.len())
         };
+        // Every spelling `near` accepts is at most this many edits away,
+        // and an edit changes at most two of the characters a name holds:
+        // spellings holding other characters are passed over unaligned.
+        let most = if len >= LONG_NAME { 4 } else { 2 };
+        let mask = char_mask(&key);
         let mut best: Option<(usize, std::cmp::Reverse<usize>, u32)> = None;
         for l in len.saturating_sub(2)..=len + 2 {
             let l = l as u32;
@@ -269,7 +274,11 @@ impl KnownNames {
             let b = self.by_last.get(&(l, last)).into_iter().flatten();
             for &i in a.chain(b) {
                 let form = &self.forms[i as usize];
-                let Some(d) = near(&chars, &words, self.key(form)) else {
+                let form_key = self.key(form);
+                if (mask ^ char_mask(form_key)).count_ones() > most {
+                    continue;
+                }
+                let Some(d) = near(&chars, &words, form_key) else {
                     continue;
                 };
                 let rank = (d, std::cmp::Reverse(weight(form)), i);
@@ -286,6 +295,22 @@ impl KnownNames {
         };
         Some(crate::corpus::fold::fold_name(written))
     }
+}
+
+/// The characters `s` holds, as bits: letters and digits one each, any
+/// other character sharing a bit with some. One edit (a character added,
+/// dropped or replaced; two swapped) flips at most two bits, however
+/// characters share them, so names `k` edits apart differ in at most `2k`.
+fn char_mask(s: &str) -> u64 {
+    s.chars().fold(0u64, |m, c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + c as u32 - '0' as u32,
+            ' ' => 36,
+            _ => 37 + c as u32 % 27,
+        };
+        m | 1 << bit
+    })
 }
 
 /// Edits between a draft name and a known key, when close enough.
@@ -397,6 +422,34 @@ fn osa_within(a: &[char], b: &[char], limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_two_edits_apart_hold_characters_two_edits_apart() {
+        let pairs = [
+            ("kowalczyk", "kowalcyzk"),
+            ("kowalczyk", "kovalczyk"),
+            ("józef", "jozef"),
+            ("józef", "jozefa"),
+            ("ångström", "angstrem"),
+            ("anna kowalczyk", "anna kowalcyk"),
+            ("anna kowalczyk", "annakowalczyk"),
+            ("łukasiewicz", "lukasiewic"),
+            ("zoë 😀 ng", "zoe 😀 ng"),
+        ];
+        for (a, b) in pairs {
+            let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let edits = osa(&ca, &cb) as u32;
+            assert!(edits <= 2, "{a} / {b}: {edits}");
+            let differ = (char_mask(a) ^ char_mask(b)).count_ones();
+            assert!(
+                differ <= 2 * edits,
+                "{a} / {b}: {differ} bits for {edits} edits"
+            );
+        }
+        // Far-off names of the same length and first letter are told apart
+        // without aligning them.
+        assert!((char_mask("kowalczyk") ^ char_mask("kennedyss")).count_ones() > 4);
+    }
 
     #[test]
     fn osa_agrees_with_strsim_on_accents_swaps_and_long_names() {
