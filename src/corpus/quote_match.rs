@@ -999,13 +999,94 @@ pub struct QuoteIndex {
     vocab: Vocab,
     /// Per token: number of texts, occurrences, then text numbers.
     postings: Postings,
+    /// Per text: which pairs of adjacent tokens it holds.
+    pairs: PairFilter,
     #[serde(skip)]
     cache: NormCache,
 }
 
+/// Per text, a bit set of the pairs of adjacent tokens it holds (one bit
+/// per hashed pair, about one to two bits per pair of the text). A
+/// quotation's words stand side by side in any text that holds it, so a
+/// candidate missing one of its pairs is never read: most texts holding
+/// all of a quotation's words hold them apart. A set bit can be another
+/// pair's, which only lets a text through to be searched.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct PairFilter {
+    words: Vec<u64>,
+    /// Where each text's bits start in `words`; one more at the end.
+    starts: Vec<u32>,
+}
+
+/// A pair of adjacent tokens, hashed from the tokens' hashes.
+fn pair_hash(first: &str, second: &str) -> u64 {
+    let mut h = term_hash(first).rotate_left(23) ^ term_hash(second);
+    // Mixed, so that the low bits the sets use depend on every bit.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h
+}
+
+/// The pairs of adjacent tokens of `norm`, hashed.
+fn pair_hashes(norm: &str) -> impl Iterator<Item = u64> + '_ {
+    let mut before: Option<&str> = None;
+    tokens(norm).filter_map(move |r| {
+        let token = &norm[r];
+        before.replace(token).map(|b| pair_hash(b, token))
+    })
+}
+
+/// A text's pair bits: a power of two of at least one bit per pair.
+fn pair_bits(norm: &str) -> Vec<u64> {
+    let pairs: Vec<u64> = pair_hashes(norm).collect();
+    let words = pairs.len().div_ceil(64).max(1).next_power_of_two();
+    let mut bits = vec![0u64; words];
+    let mask = (words * 64 - 1) as u64;
+    for h in pairs {
+        let b = (h & mask) as usize;
+        bits[b / 64] |= 1 << (b % 64);
+    }
+    bits
+}
+
+impl PairFilter {
+    fn push(&mut self, bits: &[u64]) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.words.extend_from_slice(bits);
+        self.starts.push(self.words.len() as u32);
+    }
+
+    /// Whether text `t` may hold every pair in `pairs` (a text the filter
+    /// knows nothing of may).
+    fn may_hold(&self, t: u32, pairs: &[u64]) -> bool {
+        let t = t as usize;
+        let (Some(&from), Some(&to)) = (self.starts.get(t), self.starts.get(t + 1)) else {
+            return true;
+        };
+        let Some(bits) = self.words.get(from as usize..to as usize) else {
+            return true;
+        };
+        if bits.is_empty() {
+            return true;
+        }
+        let mask = (bits.len() * 64 - 1) as u64;
+        pairs.iter().all(|h| {
+            let b = (h & mask) as usize;
+            bits[b / 64] & (1 << (b % 64)) != 0
+        })
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.words.capacity() * 8 + self.starts.capacity() * 4
+    }
+}
+
 /// A text normalised while building, with each distinct token once (a
 /// range of the text) and how often it occurs.
-type CountedText = (String, Vec<(Range<usize>, u32)>);
+type CountedText = (String, Vec<(Range<usize>, u32)>, Vec<u64>);
 
 /// Texts (or documents) read in parallel per batch while building either
 /// text index; their postings then go in together ([`PostingsBuilder::add_batch`]).
@@ -1014,6 +1095,7 @@ pub(crate) const BUILD_BATCH: usize = 256;
 impl QuoteIndex {
     pub fn new(texts: &[&str]) -> QuoteIndex {
         let mut builder = PostingsBuilder::default();
+        let mut pairs = PairFilter::default();
         for (b, batch) in texts.chunks(BUILD_BATCH).enumerate() {
             // Normalising is the costly part and needs nothing shared.
             let read: Vec<CountedText> = batch
@@ -1034,13 +1116,17 @@ impl QuoteIndex {
                         }
                     }
                     drop(seen);
-                    (norm, counted)
+                    let pairs = pair_bits(&norm);
+                    (norm, counted, pairs)
                 })
                 .collect();
+            for (_, _, bits) in &read {
+                pairs.push(bits);
+            }
             let entries: Vec<BatchEntry<'_>> = read
                 .iter()
                 .enumerate()
-                .flat_map(|(k, (norm, counted))| {
+                .flat_map(|(k, (norm, counted, _))| {
                     let t = (b * BUILD_BATCH + k) as u32;
                     counted
                         .iter()
@@ -1055,6 +1141,7 @@ impl QuoteIndex {
             bytes: texts.iter().map(|t| t.len() as u64).sum(),
             vocab,
             postings,
+            pairs,
             cache: NormCache::default(),
         }
     }
@@ -1086,7 +1173,7 @@ impl QuoteIndex {
     /// Bytes the index holds on the heap (the look-up cache aside, which
     /// never exceeds a fixed bound).
     pub fn heap_bytes(&self) -> usize {
-        self.vocab.heap_bytes() + self.postings.heap_bytes()
+        self.vocab.heap_bytes() + self.postings.heap_bytes() + self.pairs.heap_bytes()
     }
 
     /// The posting lists' bytes, which serializing the index leaves out:
@@ -1287,7 +1374,11 @@ impl QuoteIndex {
         let span: usize = parts.iter().map(|(_, p)| p.len()).sum::<usize>()
             + parts.len().saturating_sub(1) * ELLIPSIS_GAP;
         let radius = 2 * span + 256;
+        let pairs: Vec<u64> = parts.iter().flat_map(|(_, p)| pair_hashes(p)).collect();
         for t in self.candidates(parts) {
+            if !self.pairs.may_hold(t, &pairs) {
+                continue;
+            }
             let Some(len) = texts.len_of(t as usize) else {
                 continue;
             };
@@ -2015,6 +2106,47 @@ mod tests {
             &CAFE[near.range.clone()],
             "Zoë Łukasiewicz 😀 said the tax was \"a crushing\r\n   blow"
         );
+    }
+
+    /// Texts that count how often a look-up reads them.
+    struct Counted<'a> {
+        texts: &'a [&'a str],
+        reads: std::cell::Cell<usize>,
+    }
+
+    impl Texts for Counted<'_> {
+        fn text(&self, i: usize) -> Option<Cow<'_, str>> {
+            self.reads.set(self.reads.get() + 1);
+            self.texts.text(i)
+        }
+    }
+
+    #[test]
+    fn texts_holding_a_quotes_words_apart_are_not_read() {
+        // Every text holds every word of the quotation; one holds them in
+        // its order, side by side (with curly quotes, an accent and CRLF).
+        let apart = "The harbour stayed open. We said nothing would close \
+                     this year, and Zoë won’t either.";
+        let mut texts: Vec<String> = (0..300).map(|i| format!("Text {i}. {apart}")).collect();
+        texts[217] = "Text 217. Zoë said: “We won’t close\r\nthe harbour this year.”".to_string();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        for index in [QuoteIndex::new(&refs), QuoteIndex::new(&refs).windowed()] {
+            let counted = Counted {
+                texts: &refs,
+                reads: std::cell::Cell::new(0),
+            };
+            let hits = index.find(&counted, "we won't close the harbour this year");
+            assert_eq!(
+                hit_texts(&refs, &hits),
+                vec![(217, "We won’t close\r\nthe harbour this year")]
+            );
+            // A text whose pair bits collide may be read too, but not many.
+            assert!(
+                counted.reads.get() < 10,
+                "{} texts read",
+                counted.reads.get()
+            );
+        }
     }
 
     #[test]
