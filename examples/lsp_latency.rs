@@ -384,6 +384,8 @@ struct Figures {
     edits_missing: usize,
     /// Whether the server tagged its diagnostics with versions.
     versioned: bool,
+    /// Whether the server takes whole texts on change (else ranges).
+    full_sync: bool,
     hovers: Vec<f64>,
     hovers_missing: usize,
 }
@@ -414,11 +416,23 @@ fn measure(name: &str, command: &[String], text: &str, options: &Options) -> Fig
         "initialize",
         json!({ "processId": std::process::id(), "rootUri": null, "capabilities": capabilities }),
     );
-    if client.response(id, Duration::from_secs(30)).is_none() {
+    let Some(answer) = client.response(id, Duration::from_secs(30)) else {
         eprintln!("{name}: no answer to initialize");
         client.shutdown();
         return figures;
-    }
+    };
+    // Edits go as the server asks, as an editor sends them: the changed
+    // range (incremental, 2) or the whole text (full, 1; harper-ls).
+    let sync = &answer.value["result"]["capabilities"]["textDocumentSync"];
+    figures.full_sync = sync.as_i64().or_else(|| sync["change"].as_i64()) == Some(1);
+    eprintln!(
+        "{name}: sends {} on every edit",
+        if figures.full_sync {
+            "the whole text"
+        } else {
+            "the changed range"
+        }
+    );
     client.notify("initialized", json!({}));
 
     // A .md address: harper-ls picks its parser from the file name.
@@ -443,12 +457,17 @@ fn measure(name: &str, command: &[String], text: &str, options: &Options) -> Fig
     for c in typed {
         version += 1;
         let here = position(&text, at);
+        text.insert(at, c);
+        let content = if figures.full_sync {
+            json!({ "text": text })
+        } else {
+            json!({ "range": { "start": here, "end": here }, "text": c.to_string() })
+        };
         let change = json!({
             "textDocument": { "uri": uri, "version": version },
-            "contentChanges": [{ "range": { "start": here, "end": here }, "text": c.to_string() }]
+            "contentChanges": [content]
         });
         let sent = client.notify("textDocument/didChange", change);
-        text.insert(at, c);
         at += c.len_utf8();
         let got = client.wait_for(EDIT_TIMEOUT, |m| {
             if !is_diagnostics_for(m, uri) || m.at < sent {
@@ -606,7 +625,9 @@ fn main() {
             "name": run.name,
             "command": run.command,
             "versioned_diagnostics": run.versioned,
+            "whole_text_on_change": run.full_sync,
             "edit_to_diagnostics": summary_json(&edits),
+            "edits_ms": run.edits,
             "hover": summary_json(&hovers),
         }));
     }
