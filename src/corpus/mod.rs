@@ -17,6 +17,7 @@ pub mod fold;
 pub mod model;
 pub mod name_index;
 pub mod names;
+pub(crate) mod packed;
 pub mod passages;
 pub mod quote_match;
 pub mod quotes;

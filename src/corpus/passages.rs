@@ -65,10 +65,13 @@ pub struct PassageHit {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct PassageIndex {
     /// Number of each document's first passage, and one past the last.
+    #[serde(with = "super::packed")]
     doc_starts: Vec<u32>,
     /// Each passage's sentence, numbered within its document.
+    #[serde(with = "super::packed")]
     sentence: Vec<u32>,
     /// Indexed terms in each passage (saturating).
+    #[serde(with = "super::packed")]
     len: Vec<u16>,
     vocab: Vocab,
     /// Per term: how many passages hold it, then per passage the gap from

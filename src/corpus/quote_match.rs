@@ -639,8 +639,10 @@ fn term_hash(term: &str) -> u64 {
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Vocab {
     text: String,
+    #[serde(with = "super::packed")]
     ends: Vec<u32>,
     /// Term number + 1 by hash slot; 0 is an empty slot.
+    #[serde(with = "super::packed")]
     table: Vec<u32>,
 }
 
@@ -714,6 +716,7 @@ pub(crate) struct Postings {
     #[serde(skip)]
     bytes: Vec<u8>,
     /// Where each term's list starts in `bytes`; one more for the end.
+    #[serde(with = "super::packed")]
     starts: Vec<u32>,
 }
 
@@ -1013,8 +1016,10 @@ pub struct QuoteIndex {
 /// pair's, which only lets a text through to be searched.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct PairFilter {
-    words: Vec<u64>,
-    /// Where each text's bits start in `words`; one more at the end.
+    #[serde(with = "super::packed::bytes")]
+    bits: Vec<u8>,
+    /// Where each text's bytes start in `bits`; one more at the end.
+    #[serde(with = "super::packed")]
     starts: Vec<u32>,
 }
 
@@ -1037,26 +1042,33 @@ fn pair_hashes(norm: &str) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
-/// A text's pair bits: a power of two of at least one bit per pair.
-fn pair_bits(norm: &str) -> Vec<u64> {
+/// A text's pair bits: three bits for every two pairs, at least 64. A
+/// pair of a quotation that the text does not hold then finds its bit set
+/// about half the time (1 − e^(−2/3)), so a six-word quotation (five pairs)
+/// lets about one in forty of the texts holding its words apart through.
+fn pair_bits(norm: &str) -> Vec<u8> {
     let pairs: Vec<u64> = pair_hashes(norm).collect();
-    let words = pairs.len().div_ceil(64).max(1).next_power_of_two();
-    let mut bits = vec![0u64; words];
-    let mask = (words * 64 - 1) as u64;
+    let mut bits = vec![0u8; (pairs.len() * 3 / 2).max(64).div_ceil(8)];
+    let n = bits.len() * 8;
     for h in pairs {
-        let b = (h & mask) as usize;
-        bits[b / 64] |= 1 << (b % 64);
+        let b = bit_of(h, n);
+        bits[b / 8] |= 1 << (b % 8);
     }
     bits
 }
 
+/// The bit of `n` a pair's hash stands for (multiply and shift: any `n`).
+fn bit_of(h: u64, n: usize) -> usize {
+    ((u128::from(h) * n as u128) >> 64) as usize
+}
+
 impl PairFilter {
-    fn push(&mut self, bits: &[u64]) {
+    fn push(&mut self, bits: &[u8]) {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
-        self.words.extend_from_slice(bits);
-        self.starts.push(self.words.len() as u32);
+        self.bits.extend_from_slice(bits);
+        self.starts.push(self.bits.len() as u32);
     }
 
     /// Whether text `t` may hold every pair in `pairs` (a text the filter
@@ -1066,27 +1078,27 @@ impl PairFilter {
         let (Some(&from), Some(&to)) = (self.starts.get(t), self.starts.get(t + 1)) else {
             return true;
         };
-        let Some(bits) = self.words.get(from as usize..to as usize) else {
+        let Some(bits) = self.bits.get(from as usize..to as usize) else {
             return true;
         };
         if bits.is_empty() {
             return true;
         }
-        let mask = (bits.len() * 64 - 1) as u64;
-        pairs.iter().all(|h| {
-            let b = (h & mask) as usize;
-            bits[b / 64] & (1 << (b % 64)) != 0
+        let n = bits.len() * 8;
+        pairs.iter().all(|&h| {
+            let b = bit_of(h, n);
+            bits[b / 8] & (1 << (b % 8)) != 0
         })
     }
 
     fn heap_bytes(&self) -> usize {
-        self.words.capacity() * 8 + self.starts.capacity() * 4
+        self.bits.capacity() + self.starts.capacity() * 4
     }
 }
 
 /// A text normalised while building, with each distinct token once (a
 /// range of the text) and how often it occurs.
-type CountedText = (String, Vec<(Range<usize>, u32)>, Vec<u64>);
+type CountedText = (String, Vec<(Range<usize>, u32)>, Vec<u8>);
 
 /// Texts (or documents) read in parallel per batch while building either
 /// text index; their postings then go in together ([`PostingsBuilder::add_batch`]).
