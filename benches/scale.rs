@@ -233,16 +233,31 @@ fn measure_queries(dir: &Path, cache: &Path, out: &mut Value) {
     let recheck_30k = check(&article, 20, false);
     let check_3m = check(&document, 3, true);
     let recheck_3m = check(&document, 3, false);
-    // Hover on names of the draft, the draft already read (cursor moves).
+    // Hover on names of the draft, the draft already read (cursor moves):
+    // names the sources know, then capitalised words elsewhere (names no
+    // source uses, sentence openings), as a writer's cursor finds them.
     let served = backend.corpus();
-    let offsets: Vec<usize> = served
+    let known: Vec<std::ops::Range<usize>> = served
         .names
         .find(&article)
-        .iter()
-        .map(|h| (h.range.start + h.range.end) / 2)
-        .take(200)
+        .into_iter()
+        .map(|h| h.range)
         .collect();
     drop(served);
+    let mut offsets: Vec<usize> = known
+        .iter()
+        .map(|r| (r.start + r.end) / 2)
+        .take(200)
+        .collect();
+    let bytes = article.as_bytes();
+    offsets.extend(
+        article
+            .char_indices()
+            .filter(|&(i, c)| c.is_uppercase() && i > 0 && bytes[i - 1] == b' ')
+            .map(|(i, c)| i + c.len_utf8())
+            .filter(|&o| !known.iter().any(|r| r.start <= o && o <= r.end))
+            .take(200),
+    );
     backend.hover(&article, 0);
     let hover = percentiles(&mut timed(&offsets, |&o| {
         backend.hover(&article, o).is_some() as usize

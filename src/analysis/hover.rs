@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::analysis::card::{self, escape_markdown, shorten};
+use crate::analysis::checks::name_variant::KnownNames;
 use crate::analysis::checks::unsourced_claim;
 use crate::analysis::draft::{Draft, DraftMention, DraftQuote};
 use crate::analysis::lookups::Lookups;
@@ -103,6 +104,7 @@ fn mention_card(
         },
         None => unknown_name_card(
             corpus,
+            lookups,
             draft.text.get(m.range.clone()).unwrap_or(""),
             m.kind,
         ),
@@ -114,38 +116,34 @@ fn mention_card(
 }
 
 /// A name no source uses: said plainly, with the closest known spelling
-/// when one is close enough to be a slip.
-pub fn unknown_name_card(corpus: &Corpus, name: &str, kind: EntityKind) -> String {
+/// when one is close enough to be a slip. The spelling is the one the
+/// `name-variant` check offers for the same name, from the same near-miss
+/// index (a look-up, not a pass over every entity of the corpus), and
+/// remembered with the checks' answers.
+pub fn unknown_name_card(
+    corpus: &Corpus,
+    lookups: Option<&Lookups>,
+    name: &str,
+    kind: EntityKind,
+) -> String {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = format!(
         "**{}** · not in the sources\n\nNo source mentions this {}. ",
         escape_markdown(&name),
         kind.as_str()
     );
-    match closest_known(corpus, &name, kind) {
+    let closest = || KnownNames::for_corpus(corpus).closest(corpus, &name);
+    let known = match lookups {
+        Some(memo) => memo.variant(&name, closest),
+        None => closest(),
+    };
+    match known {
         Some(known) => {
-            let _ = write!(out, "Did you mean **{}**?", escape_markdown(known));
+            let _ = write!(out, "Did you mean **{}**?", escape_markdown(&known));
         }
         None => out.push_str("Check the spelling, or add a source that names them."),
     }
     out
-}
-
-fn closest_known<'c>(corpus: &'c Corpus, name: &str, kind: EntityKind) -> Option<&'c str> {
-    let lower = name.to_lowercase();
-    corpus
-        .entities
-        .iter()
-        .filter(|e| e.kind == kind)
-        .map(|e| {
-            (
-                strsim::jaro_winkler(&lower, &e.name.to_lowercase()),
-                &e.name,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.9)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| n.as_str())
 }
 
 /// The quoted words plus their quotation marks, for the hover's range.

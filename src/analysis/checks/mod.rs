@@ -9,7 +9,7 @@
 
 mod misattributed_quote;
 mod misquote;
-mod name_variant;
+pub(crate) mod name_variant;
 mod quote_not_found;
 mod single_source;
 mod unattributed_quote;
