@@ -93,7 +93,9 @@ mod tests {
     #[test]
     fn lists_come_back_equal_and_at_their_exact_size() {
         let lists = Lists {
-            wide: (0..300_000u64).map(|i| i * 0x9e37_79b9_7f4a_7c15).collect(),
+            wide: (0..300_000u64)
+                .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                .collect(),
             ends: (0..300_001u32)
                 .map(|i| i.wrapping_mul(2_654_435_761))
                 .collect(),
