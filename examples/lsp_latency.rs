@@ -388,6 +388,22 @@ struct Figures {
     full_sync: bool,
     hovers: Vec<f64>,
     hovers_missing: usize,
+    /// The slowest hovers: milliseconds and the word under the cursor.
+    hovered: Vec<(f64, String)>,
+}
+
+/// The word around byte `at` (for naming a slow hover).
+fn word_at(text: &str, at: usize) -> &str {
+    let is_word = |c: char| c.is_alphanumeric() || c == '\'' || c == '’' || c == '-';
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .find(|c: char| !is_word(c))
+        .map_or(text.len(), |i| at + i);
+    &text[start..end]
 }
 
 fn is_diagnostics_for(message: &Message, uri: &str) -> bool {
@@ -501,12 +517,16 @@ fn measure(name: &str, command: &[String], text: &str, options: &Options) -> Fig
             json!({ "textDocument": { "uri": uri }, "position": position(&text, at) }),
         );
         match client.response(id, Duration::from_secs(10)) {
-            Some(answer) => figures
-                .hovers
-                .push(answer.at.duration_since(sent).as_secs_f64() * 1e3),
+            Some(answer) => {
+                let ms = answer.at.duration_since(sent).as_secs_f64() * 1e3;
+                figures.hovers.push(ms);
+                figures.hovered.push((ms, word_at(&text, at).to_string()));
+            }
             None => figures.hovers_missing += 1,
         }
     }
+    figures.hovered.sort_by(|a, b| b.0.total_cmp(&a.0));
+    figures.hovered.truncate(5);
     client.shutdown();
     figures
 }
@@ -628,6 +648,8 @@ fn main() {
             "whole_text_on_change": run.full_sync,
             "edit_to_diagnostics": summary_json(&edits),
             "edits_ms": run.edits,
+            "hovers_ms": run.hovers,
+            "slowest_hovers": run.hovered,
             "hover": summary_json(&hovers),
         }));
     }
