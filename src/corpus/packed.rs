@@ -5,7 +5,8 @@
 //! the vector double as it grows, so a vector of millions of numbers comes
 //! back holding up to twice the memory it needs. From one byte string it
 //! is made at its exact size. For `#[serde(with = "packed")]` on a
-//! `Vec<u16>`, `Vec<u32>` or `Vec<u64>`.
+//! `Vec<u16>`, `Vec<u32>` or `Vec<u64>`; a `Vec<u8>` takes
+//! `with = "serde_bytes"`, which reads it at its exact size too.
 
 use std::borrow::Cow;
 
@@ -60,20 +61,6 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: Plain>(
     Ok(bytes.chunks_exact(T::SIZE).map(T::get).collect())
 }
 
-/// A `Vec<u8>` bit set or buffer, stored as a byte string: `with = "packed::bytes"`.
-pub mod bytes {
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(bytes)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        let bytes: std::borrow::Cow<'de, [u8]> = serde_bytes::deserialize(deserializer)?;
-        Ok(bytes.into_owned())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};
@@ -86,7 +73,7 @@ mod tests {
         ends: Vec<u32>,
         #[serde(with = "super")]
         short: Vec<u16>,
-        #[serde(with = "super::bytes")]
+        #[serde(with = "serde_bytes")]
         bits: Vec<u8>,
     }
 

@@ -1008,15 +1008,15 @@ pub struct QuoteIndex {
     cache: NormCache,
 }
 
-/// Per text, a bit set of the pairs of adjacent tokens it holds (one bit
-/// per hashed pair, about one to two bits per pair of the text). A
+/// Per text, a bit set of the pairs of adjacent tokens it holds (each
+/// pair hashed to one bit; [`pair_bits`] sizes the set). A
 /// quotation's words stand side by side in any text that holds it, so a
 /// candidate missing one of its pairs is never read: most texts holding
 /// all of a quotation's words hold them apart. A set bit can be another
 /// pair's, which only lets a text through to be searched.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct PairFilter {
-    #[serde(with = "super::packed::bytes")]
+    #[serde(with = "serde_bytes")]
     bits: Vec<u8>,
     /// Where each text's bytes start in `bits`; one more at the end.
     #[serde(with = "super::packed")]
