@@ -6,6 +6,7 @@
 //! ```text
 //! cargo run --release --example check_profile -- DIR CACHE [BYTES] [RUNS] [checks-only] [first]
 //! ```
+use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -15,6 +16,7 @@ use dossier::corpus::source::{self, LoadOptions};
 use dossier::server::Backend;
 
 fn main() {
+    dossier::prefer_small_pages();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = PathBuf::from(&args[0]);
     let cache = PathBuf::from(&args[1]);
@@ -69,19 +71,28 @@ fn main() {
         );
     }
     eprintln!("after the checks: {}", rss());
-    // Hover on every known name of the text, slowest shown.
-    let names = if hovers {
-        backend.corpus().names.find(&text)
-    } else {
+    // Hover on every known name of the text (with `words`, on every
+    // capitalised word, as an editor user does), slowest shown.
+    let names: Vec<Range<usize>> = if !hovers {
         Vec::new()
+    } else if flags.iter().any(|a| a == "words") {
+        capitalised_words(&text)
+    } else {
+        backend
+            .corpus()
+            .names
+            .find(&text)
+            .into_iter()
+            .map(|h| h.range)
+            .collect()
     };
     backend.hover(&text, 0);
     let mut times: Vec<(f64, &str)> = names
         .iter()
         .map(|h| {
             let t = Instant::now();
-            std::hint::black_box(backend.hover(&text, (h.range.start + h.range.end) / 2));
-            (t.elapsed().as_secs_f64() * 1e3, &text[h.range.clone()])
+            std::hint::black_box(backend.hover(&text, (h.start + h.end) / 2));
+            (t.elapsed().as_secs_f64() * 1e3, &text[h.clone()])
         })
         .collect();
     times.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -114,6 +125,25 @@ fn main() {
     backend.forget_lookups();
     dossier::release_freed_memory();
     eprintln!("after forgetting look-ups too: {}", rss());
+}
+
+/// The capitalised words of `text`, as byte ranges.
+fn capitalised_words(text: &str) -> Vec<Range<usize>> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(s)) => {
+                if text[s..at].chars().next().is_some_and(char::is_uppercase) {
+                    words.push(s..at);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    words
 }
 
 fn rss() -> String {

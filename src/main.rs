@@ -131,6 +131,7 @@ fn load(args: &CorpusArgs) -> Corpus {
 }
 
 fn main() -> ExitCode {
+    dossier::prefer_small_pages();
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(&args),
