@@ -15,7 +15,7 @@ use std::hash::Hash;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::analysis::checks::unsourced_claim::Support;
+use crate::analysis::checks::unsourced_claim::{Claim, Support};
 use crate::analysis::quote_source::QuoteSource;
 use crate::corpus::EntityId;
 use crate::lexicon::FastMap;
@@ -26,6 +26,9 @@ const GENERATION: usize = 16_384;
 
 /// A claim's words and the draft file it stands in.
 type ClaimKey = (String, Option<PathBuf>);
+
+/// A draft's length and text hash, and the claims a check found in it.
+type KeptClaims = (usize, u64, Arc<[Claim]>);
 
 /// What a check asked of one corpus, and what it was told.
 #[derive(Debug, Default)]
@@ -38,6 +41,9 @@ pub struct Lookups {
     variants: Mutex<TwoGenerations<String, Option<String>>>,
     /// An entity's hover card (it depends on the corpus alone).
     cards: Mutex<TwoGenerations<EntityId, Arc<str>>>,
+    /// The claims the last check found, with its draft's length and hash:
+    /// a hover between keystrokes asks about that same text.
+    claims: Mutex<Option<KeptClaims>>,
 }
 
 impl Lookups {
@@ -67,6 +73,20 @@ impl Lookups {
         remember(&self.cards, &entity, |e| *e, || make().into())
     }
 
+    /// Keep the claims a check found in `text`.
+    pub fn keep_claims(&self, text: &str, claims: &[Claim]) {
+        if let Ok(mut kept) = self.claims.lock() {
+            *kept = Some((text.len(), text_hash(text), claims.into()));
+        }
+    }
+
+    /// The claims the last check found, if it read `text`.
+    pub fn claims_of(&self, text: &str) -> Option<Arc<[Claim]>> {
+        let kept = self.claims.lock().ok()?;
+        let (len, hash, claims) = kept.as_ref()?;
+        (*len == text.len() && *hash == text_hash(text)).then(|| Arc::clone(claims))
+    }
+
     /// Answers held, of every kind.
     pub fn len(&self) -> usize {
         let q = self.quotes.lock().map_or(0, |m| m.len());
@@ -77,6 +97,10 @@ impl Lookups {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+fn text_hash(text: &str) -> u64 {
+    twox_hash::XxHash3_64::oneshot(text.as_bytes())
 }
 
 /// The answer for `key`, from `memory` or from `find` (then kept). The

@@ -89,6 +89,9 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
     // Claims are found once: their support also tells whether the draft
     // rests on a single source.
     let claims = unsourced_claim::claims(&cx);
+    if let Some(memo) = &options.lookups {
+        memo.keep_claims(draft.text, &claims);
+    }
     clock.stage("check: claims");
     out.extend(unsourced_claim::report(&cx, &claims));
     out.extend(single_source::check(&cx, &claims));

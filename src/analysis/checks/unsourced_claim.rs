@@ -119,14 +119,17 @@ pub fn claim_at(
     lookups: Option<&Arc<Lookups>>,
     offset: usize,
 ) -> Option<Claim> {
+    let covers = |r: &Range<usize>| r.start <= offset && offset <= r.end;
+    // Between keystrokes the last check has read this very text.
+    if let Some(claims) = lookups.and_then(|memo| memo.claims_of(draft.text)) {
+        return claims.iter().find(|c| covers(&c.range)).cloned();
+    }
     let options = CheckOptions {
         lookups: lookups.cloned(),
         ..CheckOptions::default()
     };
     let cx = Context::new(corpus, draft, &options);
-    claims_where(&cx, |r| r.start <= offset && offset <= r.end)
-        .into_iter()
-        .next()
+    claims_where(&cx, covers).into_iter().next()
 }
 
 /// The findings for claims already found.
@@ -673,6 +676,41 @@ Get the harbour news in your inbox every Monday.
 Officials were told of the closure on Sunday.
 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 "#,
+        );
+    }
+
+    #[test]
+    fn a_hover_after_a_check_tells_what_the_check_told() {
+        // The draft was saved among the sources before the writer went on:
+        // its own earlier version backs no claim of it.
+        let saved = "Crews in Gdańsk had stacked 300 nets on the quayside by Friday.\n";
+        let corpus = fixture::corpus(&[("harbour-01", HARBOUR), ("draft", saved)]);
+        let text = format!("{saved}\nThe quay reopened on Saturday 🙂.\n");
+        let memo = Arc::new(crate::analysis::lookups::Lookups::default());
+        let options = CheckOptions {
+            file: Some(std::path::PathBuf::from("sources/draft.txt")),
+            lookups: Some(Arc::clone(&memo)),
+            ..CheckOptions::default()
+        };
+        let found = fixture::run(&corpus, &text, &options);
+        let flagged = found
+            .iter()
+            .find(|c| c.finding.code == CODE && c.finding.range.start == 0)
+            .expect("flagged");
+        assert!(
+            flagged
+                .finding
+                .message
+                .contains("nothing in the sources supports it"),
+            "{}",
+            flagged.finding.message
+        );
+        let draft = Draft::read(&text, true, &corpus);
+        let hovered = claim_at(&corpus, &draft, Some(&memo), "Crews in Gd".len()).expect("a claim");
+        assert_eq!(hovered.range, flagged.finding.range);
+        assert_eq!(
+            hovered.support, None,
+            "the hover cites the draft's own file"
         );
     }
 
