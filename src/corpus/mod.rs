@@ -276,96 +276,23 @@ impl Corpus {
         warnings: Vec<String>,
     ) -> Corpus {
         let mut clock = StageClock::new();
-        // Merge the names of all articles into entities.
-        let mut sightings = Vec::new();
-        for (d, r) in read.iter().enumerate() {
-            let doc = &documents[d];
-            for span in &r.names {
-                let Some(surface) = doc.text.get(span.range.clone()) else {
-                    continue;
-                };
-                sightings.push(Sighting {
-                    doc: d,
-                    span,
-                    surface,
-                    boilerplate: doc.is_boilerplate(span.range.start),
-                });
-            }
-        }
-        let groups = entities::group(&sightings);
-        clock.stage("group names");
-
-        // Order entities by first appearance so ids and listings are stable.
-        let mut order: Vec<usize> = (0..groups.len()).collect();
-        let first = |g: &entities::Group| {
-            g.sightings
-                .iter()
-                .map(|&s| (sightings[s].doc, sightings[s].span.range.start))
-                .min()
-                .unwrap_or((usize::MAX, 0))
-        };
-        order.sort_by_key(|&g| first(&groups[g]));
-
-        let mut used_ids = HashSet::new();
-        let mut entities: Vec<Entity> = Vec::with_capacity(groups.len());
-        let mut sighting_entity: HashMap<(DocId, usize), EntityId> = HashMap::new();
-        for &g in &order {
-            let group = &groups[g];
-            let id = unique_id(&slug(&group.name), &mut used_ids);
-            let entity = entities.len();
-            for &s in &group.sightings {
-                sighting_entity.insert((sightings[s].doc, sightings[s].span.range.start), entity);
-            }
-            entities.push(Entity {
-                id,
-                name: group.name.clone(),
-                kind: group.kind,
-                aliases: group.forms.iter().skip(1).cloned().collect(),
-                roles: Vec::new(),
-                mentions: Vec::new(),
-                described: Vec::new(),
-            });
-        }
-        add_surname_aliases(&mut entities);
-        clock.stage("entities");
-
-        // The automaton, best-attested entities first so a shared alias goes
-        // to the one the sources mean most often.
-        let mut ranked: Vec<EntityId> = (0..entities.len()).collect();
-        let weight: Vec<usize> = groups_weight(&order, &groups, &sightings);
-        ranked.sort_by_key(|&e| std::cmp::Reverse(weight[e]));
-        let names = name_index(&entities, &ranked);
-
-        clock.stage("name automaton");
-        let hits: Vec<Vec<name_index::NameHit>> =
-            documents.par_iter().map(|d| names.find(&d.text)).collect();
-        for (d, doc_hits) in hits.iter().enumerate() {
-            for hit in doc_hits {
-                let boilerplate = documents[d].is_boilerplate(hit.range.start);
-                entities[hit.entity]
-                    .mentions
-                    .push(Mention::new(d, hit.range.clone(), boilerplate));
-            }
-        }
-        clock.stage("mentions");
-        entities
-            .par_iter_mut()
-            .for_each(|entity| entity.roles = find_roles(entity, &documents, read));
-        clock.stage("roles");
-        described::find_all(&mut entities, &documents);
-        clock.stage("described people");
-
-        let mut quotes = resolve_quotes(read, &documents, &sighting_entity, &hits);
-        // In corpus order, so a passage's quote is found by binary search.
-        quotes.sort_by_key(|q| (q.span.doc, q.span.range.start));
+        // The text indexes need only the texts, so they are built beside
+        // the entity stages, most of which run on one core.
         let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
-        clock.stage("quotes");
-        // The two text indexes are independent: build them side by side.
-        let (quote_index, passages) = rayon::join(
-            || QuoteIndex::new(&texts),
-            || PassageIndex::build(&documents),
+        let ((entities, names, quotes), (quote_index, passages)) = rayon::join(
+            || knowledge(&documents, read),
+            || {
+                let mut clock = StageClock::new();
+                let indexes = rayon::join(
+                    || QuoteIndex::new(&texts),
+                    || PassageIndex::build(&documents),
+                );
+                clock.stage("text indexes");
+                indexes
+            },
         );
-        clock.stage("text indexes");
+        drop(texts);
+        clock.stage("knowledge, indexes");
         Corpus {
             documents,
             entities,
@@ -553,6 +480,99 @@ impl StageClock {
             self.at = now;
         }
     }
+}
+
+/// The entities of the read articles, the name automaton over them, and
+/// the quotations with their speakers resolved.
+fn knowledge(
+    documents: &[Document],
+    read: &[ArticleParts],
+) -> (Vec<Entity>, NameIndex, Vec<Quote>) {
+    let mut clock = StageClock::new();
+    // Merge the names of all articles into entities.
+    let mut sightings = Vec::new();
+    for (d, r) in read.iter().enumerate() {
+        let doc = &documents[d];
+        for span in &r.names {
+            let Some(surface) = doc.text.get(span.range.clone()) else {
+                continue;
+            };
+            sightings.push(Sighting {
+                doc: d,
+                span,
+                surface,
+                boilerplate: doc.is_boilerplate(span.range.start),
+            });
+        }
+    }
+    let groups = entities::group(&sightings);
+    clock.stage("group names");
+
+    // Order entities by first appearance so ids and listings are stable.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    let first = |g: &entities::Group| {
+        g.sightings
+            .iter()
+            .map(|&s| (sightings[s].doc, sightings[s].span.range.start))
+            .min()
+            .unwrap_or((usize::MAX, 0))
+    };
+    order.sort_by_key(|&g| first(&groups[g]));
+
+    let mut used_ids = HashSet::new();
+    let mut entities: Vec<Entity> = Vec::with_capacity(groups.len());
+    let mut sighting_entity: HashMap<(DocId, usize), EntityId> = HashMap::new();
+    for &g in &order {
+        let group = &groups[g];
+        let id = unique_id(&slug(&group.name), &mut used_ids);
+        let entity = entities.len();
+        for &s in &group.sightings {
+            sighting_entity.insert((sightings[s].doc, sightings[s].span.range.start), entity);
+        }
+        entities.push(Entity {
+            id,
+            name: group.name.clone(),
+            kind: group.kind,
+            aliases: group.forms.iter().skip(1).cloned().collect(),
+            roles: Vec::new(),
+            mentions: Vec::new(),
+            described: Vec::new(),
+        });
+    }
+    add_surname_aliases(&mut entities);
+    clock.stage("entities");
+
+    // The automaton, best-attested entities first so a shared alias goes
+    // to the one the sources mean most often.
+    let mut ranked: Vec<EntityId> = (0..entities.len()).collect();
+    let weight: Vec<usize> = groups_weight(&order, &groups, &sightings);
+    ranked.sort_by_key(|&e| std::cmp::Reverse(weight[e]));
+    let names = name_index(&entities, &ranked);
+
+    clock.stage("name automaton");
+    let hits: Vec<Vec<name_index::NameHit>> =
+        documents.par_iter().map(|d| names.find(&d.text)).collect();
+    for (d, doc_hits) in hits.iter().enumerate() {
+        for hit in doc_hits {
+            let boilerplate = documents[d].is_boilerplate(hit.range.start);
+            entities[hit.entity]
+                .mentions
+                .push(Mention::new(d, hit.range.clone(), boilerplate));
+        }
+    }
+    clock.stage("mentions");
+    entities
+        .par_iter_mut()
+        .for_each(|entity| entity.roles = find_roles(entity, documents, read));
+    clock.stage("roles");
+    described::find_all(&mut entities, documents);
+    clock.stage("described people");
+
+    let mut quotes = resolve_quotes(read, documents, &sighting_entity, &hits);
+    // In corpus order, so a passage's quote is found by binary search.
+    quotes.sort_by_key(|q| (q.span.doc, q.span.range.start));
+    clock.stage("quotes");
+    (entities, names, quotes)
 }
 
 fn groups_weight(

@@ -116,11 +116,12 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
 /// Make what checks keep per corpus (the near-name buckets) now, so the
 /// first check after a build does not wait for it.
 pub(crate) fn prepare(corpus: &Corpus, clock: &mut crate::corpus::StageClock) {
-    name_variant::KnownNames::for_corpus(corpus);
-    clock.stage("known names");
-    // And what hover cards look up.
-    corpus.ties();
-    clock.stage("card ties");
+    // And what hover cards look up, beside it (the one is mostly serial).
+    rayon::join(
+        || name_variant::KnownNames::for_corpus(corpus),
+        || corpus.ties(),
+    );
+    clock.stage("known names, ties");
 }
 
 /// A word of the draft's prose.
