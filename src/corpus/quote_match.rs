@@ -2131,6 +2131,11 @@ mod tests {
             self.reads.set(self.reads.get() + 1);
             self.texts.text(i)
         }
+
+        /// A length is known without reading the text.
+        fn len_of(&self, i: usize) -> Option<usize> {
+            self.texts.get(i).map(|t| t.len())
+        }
     }
 
     #[test]
@@ -2162,20 +2167,50 @@ mod tests {
     }
 
     #[test]
-    fn large_inputs_stay_bounded() {
+    fn huge_quotations_read_each_text_a_bounded_number_of_times() {
+        // A million-byte quotation of one common word, and one of 100,000
+        // ellipses, against texts that all hold that word everywhere: the
+        // work is bounded by the texts and the budgets, not the quote.
         let body: String = (0..5_000)
             .map(|i| format!("word{} the the ", i % 500))
             .collect();
         let texts: Vec<String> = (0..100).map(|i| format!("text {i} {body}")).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let index = QuoteIndex::new(&refs);
+        let counted = Counted {
+            texts: &refs,
+            reads: std::cell::Cell::new(0),
+        };
         let huge = "the ".repeat(250_000);
-        let started = std::time::Instant::now();
-        let _ = index.find(&refs, &huge);
-        let _ = index.find_near(&refs, &huge);
+        assert!(index.find(&counted, &huge).is_empty());
+        // The quote as written, then as parts: each text read at most once
+        // for each.
+        assert!(
+            counted.reads.get() <= 2 * refs.len(),
+            "{}",
+            counted.reads.get()
+        );
+        counted.reads.set(0);
+        assert_eq!(index.find_near(&counted, &huge), None);
+        assert!(
+            counted.reads.get() <= 2 * NEAR_MAX_TEXTS,
+            "{}",
+            counted.reads.get()
+        );
+        counted.reads.set(0);
         let dotted = "the ... ".repeat(100_000);
-        let _ = index.find(&refs, &dotted);
-        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        let _ = index.find(&counted, &dotted);
+        assert!(
+            counted.reads.get() <= 2 * refs.len(),
+            "{}",
+            counted.reads.get()
+        );
+        // Each text holds 10,000 places where the first part could start:
+        // the search gives up when its budget of attempts is spent.
+        let mut budget = FIND_BUDGET;
+        let parts = split_parts(&normalize_quote(&dotted));
+        let _ = index.find_parts(&counted, &parts, &mut budget, usize::MAX);
+        assert_eq!(budget, 0);
     }
 
     #[test]
