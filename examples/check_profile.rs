@@ -4,7 +4,7 @@
 //! check prints its stages. For `perf record`.
 //!
 //! ```text
-//! cargo run --release --example check_profile -- DIR CACHE [BYTES] [RUNS] [checks-only] [first]
+//! cargo run --release --example check_profile -- DIR CACHE [BYTES] [RUNS] [checks-only] [first] [words]
 //! ```
 use std::ops::Range;
 use std::path::PathBuf;
