@@ -304,6 +304,15 @@ impl PassageIndex {
     }
 }
 
+/// The scores of a support look-up, kept per thread between look-ups so
+/// that each does not grow (and rehash) a table of its own.
+type Partial = FastMap<u32, (f32, f32, usize)>;
+thread_local! {
+    static PARTIAL: std::cell::RefCell<Partial> = std::cell::RefCell::new(Partial::default());
+}
+/// Entries a kept table may hold room for (about 2 MB).
+const KEEP_PARTIAL: usize = 1 << 16;
+
 /// Passages [`PassageIndex::best_support`] scores in full, best partial
 /// score first.
 const RESCORE_TOP: usize = 64;
@@ -361,7 +370,8 @@ impl PassageIndex {
         let mut others = order.len();
         // Per candidate: BM25 of the terms read so far, their weight, how
         // many.
-        let mut partial: FastMap<u32, (f32, f32, usize)> = FastMap::default();
+        let mut partial = PARTIAL.with(|kept| std::mem::take(&mut *kept.borrow_mut()));
+        partial.clear();
         let mut read = 0;
         for &i in &order {
             if rest < enough {
@@ -394,12 +404,15 @@ impl PassageIndex {
         // (BM25 of one term stays under weight × (K1 + 1)).
         let bound = rest * (K1 + 1.0);
         let mut candidates: Vec<(u32, f32)> = partial
-            .into_iter()
+            .drain()
             .filter(|&(_, (_, held, shared))| {
                 held + rest >= min_coverage * whole && shared + others >= min_shared
             })
             .map(|(p, (score, ..))| (p, score))
             .collect();
+        if partial.capacity() <= KEEP_PARTIAL {
+            PARTIAL.with(|kept| *kept.borrow_mut() = partial);
+        }
         candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         candidates.truncate(RESCORE_TOP);
         let mut best: Option<PassageHit> = None;
