@@ -249,9 +249,24 @@ impl PassageIndex {
         limit: usize,
         skip: &dyn Fn(DocId) -> bool,
     ) -> Vec<PassageHit> {
+        let Some((scores, whole)) = self.score_all(text) else {
+            return Vec::new();
+        };
+        let mut hits: Vec<PassageHit> = scores
+            .into_iter()
+            .filter_map(|(p, scored)| self.hit(documents, p, scored, whole, skip))
+            .collect();
+        hits.sort_by(best_first);
+        hits.truncate(limit);
+        hits
+    }
+
+    /// BM25 of every passage holding a term of `text`, with the weight of
+    /// the terms it holds and how many; and the weight of all the terms.
+    fn score_all(&self, text: &str) -> Option<(Partial, f32)> {
         let query = query_terms(text);
         if query.is_empty() || self.sentence.is_empty() {
-            return Vec::new();
+            return None;
         }
         let ids: Vec<Option<u32>> = query.iter().map(|q| self.vocab.get(&q.text)).collect();
         // A term no source holds is as rare as a term can be.
@@ -260,7 +275,7 @@ impl PassageIndex {
             .map(|id| self.idf(id.map_or(0, |id| self.df(id))))
             .collect();
         let whole: f32 = query.iter().zip(&idfs).map(|(q, i)| q.weight * i).sum();
-        let mut scores: FastMap<u32, (f32, f32, usize)> = FastMap::default();
+        let mut scores = Partial::default();
         for ((q, &idf), id) in query.iter().zip(&idfs).zip(&ids) {
             let Some(id) = *id else {
                 continue;
@@ -275,37 +290,45 @@ impl PassageIndex {
                 entry.2 += 1;
             }
         }
-        let mut hits: Vec<PassageHit> = scores
-            .into_iter()
-            .filter_map(|(p, (score, held, shared))| {
-                let doc = self.doc_of(p);
-                if skip(doc) {
-                    return None;
-                }
-                let sentence = *self.sentence.get(p as usize)? as usize;
-                let range = documents.get(doc)?.sentences.get(sentence)?.range();
-                Some(PassageHit {
-                    doc,
-                    range,
-                    score,
-                    coverage: if whole > 0.0 { held / whole } else { 0.0 },
-                    shared,
-                })
-            })
-            .collect();
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.doc.cmp(&b.doc))
-                .then(a.range.start.cmp(&b.range.start))
-        });
-        hits.truncate(limit);
-        hits
+        Some((scores, whole))
+    }
+
+    /// Passage `p` as a hit, unless its document is skipped.
+    fn hit(
+        &self,
+        documents: &[Document],
+        p: u32,
+        (score, held, shared): (f32, f32, usize),
+        whole: f32,
+        skip: &dyn Fn(DocId) -> bool,
+    ) -> Option<PassageHit> {
+        let doc = self.doc_of(p);
+        if skip(doc) {
+            return None;
+        }
+        let sentence = *self.sentence.get(p as usize)? as usize;
+        let range = documents.get(doc)?.sentences.get(sentence)?.range();
+        Some(PassageHit {
+            doc,
+            range,
+            score,
+            coverage: if whole > 0.0 { held / whole } else { 0.0 },
+            shared,
+        })
     }
 }
 
-/// The scores of a support look-up, kept per thread between look-ups so
-/// that each does not grow (and rehash) a table of its own.
+/// Best score first; ties in corpus order.
+fn best_first(a: &PassageHit, b: &PassageHit) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.doc.cmp(&b.doc))
+        .then(a.range.start.cmp(&b.range.start))
+}
+
+/// Per passage: BM25 of the terms read, their weight, how many. A support
+/// look-up's table is kept per thread between look-ups, so that each does
+/// not grow (and rehash) one of its own.
 type Partial = FastMap<u32, (f32, f32, usize)>;
 thread_local! {
     static PARTIAL: std::cell::RefCell<Partial> = std::cell::RefCell::new(Partial::default());
@@ -370,9 +393,22 @@ impl PassageIndex {
         let mut others = order.len();
         // Per candidate: BM25 of the terms read so far, their weight, how
         // many.
+        // How many postings that prefix holds is known before reading it:
+        // too many, and the whole lists are scored instead.
+        let mut left = rest;
+        let mut postings = 0;
+        for &i in &order {
+            if left < enough {
+                break;
+            }
+            left -= weights[i];
+            postings += ids[i].map_or(0, |id| self.df(id));
+        }
+        if postings > RESCORE_MAX {
+            return self.best_support_by_lists(documents, text, min_coverage, min_shared, skip);
+        }
         let mut partial = PARTIAL.with(|kept| std::mem::take(&mut *kept.borrow_mut()));
         partial.clear();
-        let mut read = 0;
         for &i in &order {
             if rest < enough {
                 break;
@@ -381,16 +417,6 @@ impl PassageIndex {
             others -= 1;
             let Some(id) = ids[i] else { continue };
             for (p, n) in self.passages_of(id) {
-                read += 1;
-                if read > RESCORE_MAX {
-                    return self.best_support_by_lists(
-                        documents,
-                        text,
-                        min_coverage,
-                        min_shared,
-                        skip,
-                    );
-                }
                 let len = self.len.get(p as usize).copied().unwrap_or(0);
                 let norm = K1 * (1.0 - B + B * f32::from(len) / self.avg_len);
                 let n = f32::from(n);
@@ -494,9 +520,17 @@ impl PassageIndex {
         min_shared: usize,
         skip: &dyn Fn(DocId) -> bool,
     ) -> Option<PassageHit> {
-        self.search(documents, text, usize::MAX, skip)
+        // The best of those covering enough: the first that `search`
+        // would rank, without making and sorting every other hit.
+        let (scores, whole) = self.score_all(text)?;
+        scores
             .into_iter()
-            .find(|h| h.coverage >= min_coverage && h.shared >= min_shared)
+            .filter(|(_, (_, held, shared))| {
+                let coverage = if whole > 0.0 { held / whole } else { 0.0 };
+                coverage >= min_coverage && *shared >= min_shared
+            })
+            .filter_map(|(p, scored)| self.hit(documents, p, scored, whole, skip))
+            .min_by(best_first)
     }
 }
 
