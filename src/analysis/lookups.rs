@@ -74,9 +74,10 @@ impl Lookups {
     }
 
     /// Keep the claims a check found in `text`.
-    pub fn keep_claims(&self, text: &str, claims: &[Claim]) {
+    pub fn keep_claims(&self, text: &str, claims: Arc<[Claim]>) {
+        let key = (text.len(), text_hash(text));
         if let Ok(mut kept) = self.claims.lock() {
-            *kept = Some((text.len(), text_hash(text), claims.into()));
+            *kept = Some((key.0, key.1, claims));
         }
     }
 

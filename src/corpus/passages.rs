@@ -312,9 +312,18 @@ impl PassageIndex {
             doc,
             range,
             score,
-            coverage: if whole > 0.0 { held / whole } else { 0.0 },
+            coverage: coverage(held, whole),
             shared,
         })
+    }
+}
+
+/// The share of a query's weight a passage holds.
+fn coverage(held: f32, whole: f32) -> f32 {
+    if whole > 0.0 {
+        held / whole
+    } else {
+        0.0
     }
 }
 
@@ -390,31 +399,26 @@ impl PassageIndex {
         // A passage holding none of the terms read holds at most `rest`.
         let enough = min_coverage * whole;
         let mut rest: f32 = order.iter().map(|&i| weights[i]).sum();
-        let mut others = order.len();
-        // Per candidate: BM25 of the terms read so far, their weight, how
-        // many.
-        // How many postings that prefix holds is known before reading it:
-        // too many, and the whole lists are scored instead.
-        let mut left = rest;
+        // That prefix, and how many postings it holds (known before they
+        // are read): too many, and the whole lists are scored instead.
+        let mut prefix = 0;
         let mut postings = 0;
-        for &i in &order {
-            if left < enough {
-                break;
-            }
-            left -= weights[i];
-            postings += ids[i].map_or(0, |id| self.df(id));
-        }
-        if postings > RESCORE_MAX {
-            return self.best_support_by_lists(documents, text, min_coverage, min_shared, skip);
-        }
-        let mut partial = PARTIAL.with(|kept| std::mem::take(&mut *kept.borrow_mut()));
-        partial.clear();
         for &i in &order {
             if rest < enough {
                 break;
             }
             rest -= weights[i];
-            others -= 1;
+            postings += ids[i].map_or(0, |id| self.df(id));
+            prefix += 1;
+        }
+        if postings > RESCORE_MAX {
+            return self.best_support_by_lists(documents, text, min_coverage, min_shared, skip);
+        }
+        let others = order.len() - prefix;
+        // Per candidate: BM25 of the terms read, their weight, how many.
+        let mut partial = PARTIAL.with(|kept| std::mem::take(&mut *kept.borrow_mut()));
+        partial.clear();
+        for &i in &order[..prefix] {
             let Some(id) = ids[i] else { continue };
             for (p, n) in self.passages_of(id) {
                 let len = self.len.get(p as usize).copied().unwrap_or(0);
@@ -525,9 +529,8 @@ impl PassageIndex {
         let (scores, whole) = self.score_all(text)?;
         scores
             .into_iter()
-            .filter(|(_, (_, held, shared))| {
-                let coverage = if whole > 0.0 { held / whole } else { 0.0 };
-                coverage >= min_coverage && *shared >= min_shared
+            .filter(|&(_, (_, held, shared))| {
+                coverage(held, whole) >= min_coverage && shared >= min_shared
             })
             .filter_map(|(p, scored)| self.hit(documents, p, scored, whole, skip))
             .min_by(best_first)

@@ -88,9 +88,9 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
     out.extend(variants);
     // Claims are found once: their support also tells whether the draft
     // rests on a single source.
-    let claims = unsourced_claim::claims(&cx);
+    let claims: Arc<[unsourced_claim::Claim]> = unsourced_claim::claims(&cx).into();
     if let Some(memo) = &options.lookups {
-        memo.keep_claims(draft.text, &claims);
+        memo.keep_claims(draft.text, Arc::clone(&claims));
     }
     clock.stage("check: claims");
     out.extend(unsourced_claim::report(&cx, &claims));
@@ -116,7 +116,7 @@ pub fn run(corpus: &Corpus, draft: &Draft<'_>, options: &CheckOptions) -> Vec<Ch
 /// Make what checks keep per corpus (the near-name buckets) now, so the
 /// first check after a build does not wait for it.
 pub(crate) fn prepare(corpus: &Corpus, clock: &mut crate::corpus::StageClock) {
-    // And what hover cards look up, beside it (the one is mostly serial).
+    // And what hover cards look up, side by side (the ties are serial).
     rayon::join(
         || name_variant::KnownNames::for_corpus(corpus),
         || corpus.ties(),
