@@ -469,10 +469,8 @@ Anna Kowalczyk told reporters that the harbour would “reopen within a month”
         );
     }
 
-    #[test]
-    fn a_phrase_found_in_more_places_than_a_look_up_keeps_says_so() {
-        // 120 clippings share a stock phrase; the look-up stops at
-        // MAX_HITS and the card must not pretend that is all of them.
+    /// `n` clippings sharing a stock phrase.
+    fn clippings(n: usize) -> Corpus {
         let file = |i: usize| {
             let text = format!(
                 "Clipping {i}\n\nThe council called the plan “a step in the right direction” on day {i}.\n"
@@ -485,10 +483,17 @@ Anna Kowalczyk told reporters that the harbour would “reopen within a month”
                 text,
             }
         };
-        let corpus = Corpus::build(Loaded {
-            files: (0..120).map(file).collect(),
+        Corpus::build(Loaded {
+            files: (0..n).map(file).collect(),
             ..Loaded::default()
-        });
+        })
+    }
+
+    #[test]
+    fn a_phrase_found_in_more_places_than_a_look_up_keeps_says_so() {
+        // 120 clippings share a stock phrase; the look-up stops at
+        // MAX_HITS and the card must not pretend that is all of them.
+        let corpus = clippings(120);
         let text = "Residents called it “a step in the right direction” on Friday.";
         let card = hover_at(&corpus, text, "step").expect("card");
         assert!(
@@ -496,6 +501,29 @@ Anna Kowalczyk told reporters that the harbour would “reopen within a month”
                 "✓ **Found in {}+ sources**",
                 quote_source::MAX_HITS
             )),
+            "{}",
+            card.markdown
+        );
+    }
+
+    #[test]
+    fn a_hover_after_a_check_counts_every_place_not_the_check_s_first_few() {
+        // A check looks at the first few places of a phrase found in many;
+        // the card the writer then opens still counts them all.
+        let corpus = clippings(9);
+        let text = "Residents called it “a step in the right direction” on Friday.";
+        let memo = Arc::new(Lookups::default());
+        let options = crate::analysis::checks::CheckOptions {
+            lookups: Some(Arc::clone(&memo)),
+            ..Default::default()
+        };
+        let draft = Draft::read(text, true, &corpus);
+        crate::analysis::checks::run(&corpus, &draft, &options);
+        let at = text.find("step").expect("needle");
+        let card =
+            hover_with(&corpus, &SourceFiles::default(), Some(&memo), &draft, at).expect("card");
+        assert!(
+            card.markdown.starts_with("✓ **Found in 9 sources**"),
             "{}",
             card.markdown
         );

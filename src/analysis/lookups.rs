@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::analysis::checks::unsourced_claim::{Claim, Support};
-use crate::analysis::quote_source::QuoteSource;
+use crate::analysis::quote_source::{Located, QuoteSource};
 use crate::corpus::EntityId;
 use crate::lexicon::FastMap;
 
@@ -34,6 +34,9 @@ type KeptClaims = (usize, u64, Arc<[Claim]>);
 #[derive(Debug, Default)]
 pub struct Lookups {
     quotes: Mutex<TwoGenerations<String, Arc<QuoteSource>>>,
+    /// The first places of quotations found in many, as a check's first
+    /// look-up left them (whole answers go in `quotes`).
+    previews: Mutex<TwoGenerations<String, Arc<QuoteSource>>>,
     /// Keyed by the claim and the draft's own file (left out of the
     /// search).
     supports: Mutex<TwoGenerations<ClaimKey, Option<Support>>>,
@@ -50,6 +53,36 @@ impl Lookups {
     /// Where a quotation stands, from memory or from `find`.
     pub fn quote(&self, quote: &str, find: impl FnOnce() -> QuoteSource) -> Arc<QuoteSource> {
         remember(&self.quotes, quote, str::to_string, || Arc::new(find()))
+    }
+
+    /// A check's first look-up of a quotation: the whole answer when one is
+    /// remembered, else the first places remembered, else `look` (whose
+    /// answer is kept with the whole ones when it is whole).
+    pub fn quote_preview(&self, quote: &str, look: impl FnOnce() -> Located) -> Located {
+        let whole = self.quotes.lock().ok().and_then(|mut m| m.get(quote));
+        if let Some(source) = whole {
+            return Located {
+                source,
+                whole: true,
+            };
+        }
+        let first = self.previews.lock().ok().and_then(|mut m| m.get(quote));
+        if let Some(source) = first {
+            return Located {
+                source,
+                whole: false,
+            };
+        }
+        let found = look();
+        let kept = if found.whole {
+            &self.quotes
+        } else {
+            &self.previews
+        };
+        if let Ok(mut m) = kept.lock() {
+            m.insert(quote.to_string(), Arc::clone(&found.source));
+        }
+        found
     }
 
     /// The support of a claim, from memory or from `find`.
@@ -90,7 +123,8 @@ impl Lookups {
 
     /// Answers held, of every kind.
     pub fn len(&self) -> usize {
-        let q = self.quotes.lock().map_or(0, |m| m.len());
+        let q =
+            self.quotes.lock().map_or(0, |m| m.len()) + self.previews.lock().map_or(0, |m| m.len());
         let v = self.variants.lock().map_or(0, |m| m.len());
         q + v + self.supports.lock().map_or(0, |m| m.len())
     }

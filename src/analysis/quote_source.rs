@@ -63,6 +63,24 @@ pub const MIN_WORDS_FOR_MISS: usize = 4;
 /// keystroke seconds.
 pub const MAX_HITS: usize = 100;
 
+/// Places a check's first look-up of a quotation collects. A check only
+/// needs to know whether the sources hold the words, and for an attributed
+/// quote whether some place gives them to the draft's speaker: the first
+/// few places nearly always settle both. The rules that need every place
+/// ask for them ([`Located::whole`]); a hover or go-to-source always does.
+pub const PREVIEW_HITS: usize = 4;
+
+/// A quotation's look-up as a check first makes it.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub source: Arc<QuoteSource>,
+    /// Whether `source` is all [`locate`] would say. When not, it is
+    /// `Found` with the first [`PREVIEW_HITS`] places (in the order the
+    /// sources hold them, then sorted as [`locate`] sorts), every one of
+    /// which [`locate`] would also give.
+    pub whole: bool,
+}
+
 /// [`locate`] through `lookups` when the caller keeps them: the checks,
 /// hover and go-to-source ask about the same quotations again and again.
 pub fn locate_with(corpus: &Corpus, lookups: Option<&Lookups>, quote: &str) -> Arc<QuoteSource> {
@@ -72,15 +90,40 @@ pub fn locate_with(corpus: &Corpus, lookups: Option<&Lookups>, quote: &str) -> A
     }
 }
 
+/// A check's first look-up: [`locate`] stopped after [`PREVIEW_HITS`]
+/// places, through `lookups` when the caller keeps them. A whole answer
+/// already remembered is used as it is.
+pub fn preview_with(corpus: &Corpus, lookups: Option<&Lookups>, quote: &str) -> Located {
+    let look = || {
+        let source = locate_up_to(corpus, quote, PREVIEW_HITS);
+        let whole = !matches!(&source, QuoteSource::Found(hits) if hits.len() >= PREVIEW_HITS);
+        Located {
+            source: Arc::new(source),
+            whole,
+        }
+    };
+    match lookups {
+        Some(memo) => memo.quote_preview(quote, look),
+        None => look(),
+    }
+}
+
 /// Look a quotation up in the corpus.
 pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {
+    locate_up_to(corpus, quote, MAX_HITS)
+}
+
+/// [`locate`], collecting at most `limit` places word for word. The search
+/// meets places in the same order whatever the limit, so a smaller limit
+/// gives the first of the places a larger one gives.
+fn locate_up_to(corpus: &Corpus, quote: &str, limit: usize) -> QuoteSource {
     let words = quote.split_whitespace().count();
     if words == 0 {
         return QuoteSource::NotFound;
     }
     let mut hits: Vec<SourceHit> = corpus
         .quote_index
-        .find_up_to(&corpus.documents, quote, MAX_HITS)
+        .find_up_to(&corpus.documents, quote, limit)
         .into_iter()
         .map(|h| hit(corpus, h.text, h.range, h.score))
         .collect();

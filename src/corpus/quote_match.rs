@@ -54,6 +54,14 @@ const FIND_MAX_TEXTS: usize = 2_000;
 /// intersected: decoding it costs more than checking the few texts it
 /// could rule out (each is searched for the quote anyway).
 const INTERSECT_RATIO: u64 = 1000;
+/// Nor is the list of a word held by more than one text in this many: it
+/// rules out too few candidates to pay for its decoding (at 10,000 texts,
+/// a tenth of a first look-up's time went on the lists of "the", "of" and
+/// "that"), and the pair filter and the texts themselves rule out the rest.
+const COMMON_SHARE: u64 = 4;
+/// A list of at most this many texts decodes in about the time one
+/// candidate text takes to search, and is always worth intersecting.
+const COMMON_MIN_LIST: u64 = 1024;
 /// `find_near` reads at most this many text numbers of anchor words…
 const NEAR_MAX_TEXT_POSTINGS: usize = 400_000;
 /// …and aligns against at most this many texts, those holding most anchors.
@@ -1347,7 +1355,9 @@ impl QuoteIndex {
         };
         let mut found: Vec<u32> = self.texts_of(first).collect();
         for &(n, id) in &ids[1..] {
-            if found.is_empty() || n > INTERSECT_RATIO * found.len() as u64 {
+            let common =
+                n > COMMON_MIN_LIST && n.saturating_mul(COMMON_SHARE) > u64::from(self.count);
+            if found.is_empty() || common || n > INTERSECT_RATIO * found.len() as u64 {
                 break;
             }
             let mut other = self.texts_of(id).peekable();

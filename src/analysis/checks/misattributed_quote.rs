@@ -8,8 +8,12 @@
 //! draft names someone specific, since nothing in the sources supports that
 //! name. A draft that keeps the speaker unnamed is not contradicted.
 
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
 use super::{finding, fix, name_key, one_line, Checked, Context};
-use crate::analysis::draft::Speaker;
+use crate::analysis::draft::{DraftQuote, Speaker};
 use crate::analysis::quote_source::{QuoteSource, SourceHit};
 use crate::corpus::{EntityId, SpeakerRef};
 use crate::server::Severity;
@@ -17,42 +21,40 @@ use crate::server::Severity;
 pub const CODE: &str = "misattributed-quote";
 
 pub(crate) fn check(cx: &Context) -> Vec<Checked> {
+    // One place giving the words to the draft's speaker settles a quote,
+    // and the first few places nearly always hold one; only the quotes
+    // none of them agrees on are looked up in full, side by side.
+    let doubtful: Vec<(usize, &DraftQuote, Said)> = cx
+        .quotes()
+        .filter_map(|(i, q, located)| {
+            let QuoteSource::Found(first) = located else {
+                return None;
+            };
+            let said = Said::new(cx, q)?;
+            (!first.iter().any(|h| said.agrees(cx, h))).then_some((i, q, said))
+        })
+        .collect();
+    let everywhere: Vec<Arc<QuoteSource>> = doubtful
+        .par_iter()
+        .map(|(i, _, _)| cx.all_places(*i))
+        .collect();
     let mut out = Vec::new();
-    for (q, located) in cx.quotes() {
-        let QuoteSource::Found(hits) = located else {
+    for ((_, q, draft), all) in doubtful.iter().zip(&everywhere) {
+        let QuoteSource::Found(hits) = all.as_ref() else {
             continue;
         };
-        let (Some(speaker), Some(speaker_range)) = (&q.speaker, &q.speaker_range) else {
+        if hits.iter().any(|h| draft.agrees(cx, h)) {
+            continue;
+        }
+        let Some(speaker_range) = &q.speaker_range else {
             continue;
         };
-        let draft_name = one_line(cx.text(speaker_range));
+        let draft_name = &draft.draft_name;
         let said: Vec<(&SourceHit, &SpeakerRef)> = hits
             .iter()
             .filter_map(|h| Some((h, h.speaker(cx.corpus)?)))
             .collect();
-        if said.is_empty() || draft_name.is_empty() {
-            continue;
-        }
-        // The draft's side of each comparison, keyed once for all hits.
-        let unknown_key = match speaker {
-            Speaker::Unknown(name) => name_key(name),
-            _ => String::new(),
-        };
-        let draft_key = name_key(&draft_name);
-        let agrees = |(h, s): &(&SourceHit, &SpeakerRef)| match (speaker, s) {
-            (Speaker::Descriptive(_), _) => true,
-            (Speaker::Known(d), SpeakerRef::Entity(e)) => same_actor(cx, *d, *e),
-            (Speaker::Unknown(_), SpeakerRef::Entity(e)) => {
-                cx.corpus
-                    .entities
-                    .get(*e)
-                    .is_some_and(|e| same_key(&unknown_key, &e.name))
-                    || h.speaker_name(cx.corpus)
-                        .is_some_and(|n| same_key(&unknown_key, n))
-            }
-            (_, SpeakerRef::Descriptive(d)) => same_key(&draft_key, d),
-        };
-        if said.iter().any(agrees) {
+        if said.is_empty() {
             continue;
         }
         // A named speaker in the sources says most; else the description.
@@ -86,6 +88,58 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
         });
     }
     out
+}
+
+/// Who the draft says spoke a quotation, keyed once for every place the
+/// sources hold it.
+struct Said<'q> {
+    speaker: &'q Speaker,
+    draft_name: String,
+    /// The draft's name as a key.
+    draft_key: String,
+    /// The same for a speaker the corpus does not know ("" otherwise).
+    unknown_key: String,
+}
+
+impl<'q> Said<'q> {
+    /// The draft's speaker of `q`, when it names one.
+    fn new(cx: &Context, q: &'q DraftQuote) -> Option<Said<'q>> {
+        let (Some(speaker), Some(range)) = (&q.speaker, &q.speaker_range) else {
+            return None;
+        };
+        let draft_name = one_line(cx.text(range));
+        if draft_name.is_empty() {
+            return None;
+        }
+        let unknown_key = match speaker {
+            Speaker::Unknown(name) => name_key(name),
+            _ => String::new(),
+        };
+        Some(Said {
+            speaker,
+            draft_key: name_key(&draft_name),
+            draft_name,
+            unknown_key,
+        })
+    }
+
+    /// Whether the source's speaker of the passage `h` is the draft's.
+    fn agrees(&self, cx: &Context, h: &SourceHit) -> bool {
+        match (self.speaker, h.speaker(cx.corpus)) {
+            (_, None) => false,
+            (Speaker::Descriptive(_), _) => true,
+            (Speaker::Known(d), Some(SpeakerRef::Entity(e))) => same_actor(cx, *d, *e),
+            (Speaker::Unknown(_), Some(SpeakerRef::Entity(e))) => {
+                cx.corpus
+                    .entities
+                    .get(*e)
+                    .is_some_and(|e| same_key(&self.unknown_key, &e.name))
+                    || h.speaker_name(cx.corpus)
+                        .is_some_and(|n| same_key(&self.unknown_key, n))
+            }
+            (_, Some(SpeakerRef::Descriptive(d))) => same_key(&self.draft_key, d),
+        }
+    }
 }
 
 /// One actor, even if the sources' names for it were not merged into one
@@ -179,6 +233,48 @@ mod tests {
         assert_eq!(
             fixture::apply(text, &c.fixes[0].edits),
             "“We will not close the harbour this year,” Anna Kowalczyk said.\r\n"
+        );
+    }
+
+    /// A quotation the wire ran under one name in six places, and under
+    /// the right one in a seventh, later than a check's first look reads.
+    fn syndicated() -> Corpus {
+        let wire = "“The port stays open until the spring storms,” Piotr Nowak said.\n";
+        let ids: Vec<String> = (0..6).map(|i| format!("wire-{i:02}")).collect();
+        let mut articles: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), wire)).collect();
+        articles.push((
+            "wire-06",
+            "Director Anna Kowalczyk of the Ministry of Fisheries spoke on Monday.\n\n\
+             “The port stays open until the spring storms,” Kowalczyk said.\n",
+        ));
+        fixture::corpus(&articles)
+    }
+
+    #[test]
+    fn one_place_giving_the_words_to_the_draft_s_speaker_is_enough_however_far_down() {
+        let corpus = syndicated();
+        let first = crate::analysis::quote_source::preview_with(
+            &corpus,
+            None,
+            "The port stays open until the spring storms,",
+        );
+        assert!(
+            !first.whole,
+            "the first look-up stops before the seventh place"
+        );
+        let found = assert_rule(
+            &corpus,
+            CODE,
+            r#"
+“The port stays open until the spring storms,” Anna Kowalczyk said.
+
+“The port stays open until the spring storms,” said Tomasz Zieliński.
+ ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+"#,
+        );
+        assert_eq!(
+            found[0].finding.message,
+            "The sources attribute this quote to Piotr Nowak, not Tomasz Zieliński (wire-00:1)"
         );
     }
 }

@@ -13,7 +13,7 @@ pub const CODE: &str = "misquote";
 
 pub(crate) fn check(cx: &Context) -> Vec<Checked> {
     let mut out = Vec::new();
-    for (q, located) in cx.quotes() {
+    for (_, q, located) in cx.quotes() {
         let QuoteSource::Near(hit) = located else {
             continue;
         };

@@ -28,9 +28,9 @@ use rayon::prelude::*;
 use crate::analysis::draft::{Draft, DraftQuote, Speaker};
 use crate::analysis::ignore::Ignores;
 use crate::analysis::lookups::Lookups;
-use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
+use crate::analysis::quote_source::{self, Located, QuoteSource, SourceHit};
 use crate::config::AttributionStyle;
-use crate::corpus::{fold, Corpus, SpeakerRef};
+use crate::corpus::{fold, Corpus, Entity, SpeakerRef};
 use crate::lexicon::{self, FastMap};
 use crate::server::{Finding, QuickFix, Related, Severity, Target};
 
@@ -152,8 +152,9 @@ pub(crate) struct Context<'a, 't> {
     pub options: &'a CheckOptions,
     /// Words of the prose, in order.
     pub words: Vec<Word<'a>>,
-    /// Where each of `draft.quotes` stands in the sources.
-    pub located: Vec<Arc<QuoteSource>>,
+    /// Where each of `draft.quotes` stands in the sources, as a first
+    /// look-up tells it (see [`Context::all_places`]).
+    located: Vec<Located>,
     /// Name keys of the project's own names.
     pub project_names: HashSet<String>,
     /// The draft's quoted stretches, merged and in order.
@@ -187,11 +188,11 @@ impl<'a, 't> Context<'a, 't> {
                 })
             })
             .collect();
-        let found: Vec<Arc<QuoteSource>> = unique
+        let found: Vec<Located> = unique
             .par_iter()
-            .map(|words| quote_source::locate_with(corpus, options.lookups.as_deref(), words))
+            .map(|words| quote_source::preview_with(corpus, options.lookups.as_deref(), words))
             .collect();
-        let located: Vec<Arc<QuoteSource>> = which.iter().map(|&i| Arc::clone(&found[i])).collect();
+        let located: Vec<Located> = which.iter().map(|&i| found[i].clone()).collect();
         let project_names = options.ignores.names.iter().map(|n| name_key(n)).collect();
         let mut quoted: Vec<Range<usize>> = draft.quotes.iter().map(|q| q.range.clone()).collect();
         quoted.sort_by_key(|r| r.start);
@@ -317,12 +318,67 @@ impl<'a, 't> Context<'a, 't> {
         self.words.get(a..b.max(a)).unwrap_or(&[])
     }
 
-    /// The draft's quotes and where each stands, together.
-    pub fn quotes(&self) -> impl Iterator<Item = (&'a DraftQuote, &QuoteSource)> {
+    /// The draft's quotes and where each stands, together. A quotation
+    /// found in many places comes with its first few only: enough to tell
+    /// found from not, and most often who said it; [`Context::all_places`]
+    /// gives the rest to a rule that needs them.
+    pub fn quotes(&self) -> impl Iterator<Item = (usize, &'a DraftQuote, &QuoteSource)> {
         self.draft
             .quotes
             .iter()
-            .zip(self.located.iter().map(|l| l.as_ref()))
+            .zip(self.located.iter().map(|l| l.source.as_ref()))
+            .enumerate()
+            .map(|(i, (q, l))| (i, q, l))
+    }
+
+    /// Every place the sources hold the `i`th of the draft's quotes (up to
+    /// [`quote_source::MAX_HITS`]), as a hover would list them.
+    pub fn all_places(&self, i: usize) -> Arc<QuoteSource> {
+        match self.located.get(i) {
+            Some(l) if l.whole => Arc::clone(&l.source),
+            Some(_) => quote_source::locate_with(
+                self.corpus,
+                self.options.lookups.as_deref(),
+                self.draft.quote_text(&self.draft.quotes[i]),
+            ),
+            None => Arc::new(QuoteSource::NotFound),
+        }
+    }
+
+    /// The entity named as the speaker at the first place of all the
+    /// `i`th quote's places that names one, in [`Context::all_places`]'s
+    /// order. That order puts places outside boilerplate first and then
+    /// follows the sources, as the first look-up meets them, so a named
+    /// place outside boilerplate among the first places is the first of
+    /// all; only otherwise are the rest looked up.
+    pub fn first_named_speaker(&self, i: usize) -> Option<&'a Entity> {
+        let corpus = self.corpus;
+        fn named<'h, 'c>(
+            corpus: &'c Corpus,
+            hits: &'h [SourceHit],
+        ) -> Option<(&'h SourceHit, &'c Entity)> {
+            hits.iter().find_map(|h| match h.speaker(corpus) {
+                Some(SpeakerRef::Entity(e)) => corpus.entities.get(*e).map(|e| (h, e)),
+                _ => None,
+            })
+        }
+        let located = self.located.get(i)?;
+        let QuoteSource::Found(first) = located.source.as_ref() else {
+            return None;
+        };
+        match named(corpus, first) {
+            Some((h, e))
+                if located.whole || !corpus.documents[h.doc].is_boilerplate(h.range.start) =>
+            {
+                return Some(e)
+            }
+            None if located.whole => return None,
+            _ => {}
+        }
+        match self.all_places(i).as_ref() {
+            QuoteSource::Found(hits) => named(corpus, hits).map(|(_, e)| e),
+            _ => None,
+        }
     }
 
     /// How the sources name whoever said a passage, with where they say it:

@@ -17,11 +17,11 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
         return Vec::new();
     }
     cx.quotes()
-        .filter(|(q, located)| {
+        .filter(|(_, q, located)| {
             matches!(located, QuoteSource::NotFound)
                 && cx.draft.quote_text(q).split_whitespace().count() >= MIN_WORDS_FOR_MISS
         })
-        .map(|(q, _)| Checked {
+        .map(|(_, q, _)| Checked {
             finding: finding(
                 CODE,
                 Severity::Warning,

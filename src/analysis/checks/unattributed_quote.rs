@@ -12,9 +12,7 @@ use std::ops::Range;
 
 use super::{finding, fix, Checked, Context};
 use crate::analysis::draft::DraftQuote;
-use crate::analysis::quote_source::QuoteSource;
 use crate::config::AttributionStyle;
-use crate::corpus::SpeakerRef;
 use crate::lexicon;
 use crate::server::Severity;
 
@@ -25,7 +23,7 @@ const MIN_WORDS: usize = 4;
 
 pub(crate) fn check(cx: &Context) -> Vec<Checked> {
     let mut out = Vec::new();
-    for (q, located) in cx.quotes() {
+    for (i, q, _) in cx.quotes() {
         if q.speaker.is_some() || cx.draft.quote_text(q).split_whitespace().count() < MIN_WORDS {
             continue;
         }
@@ -33,15 +31,9 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
             continue;
         }
         let mut fixes = Vec::new();
-        if let QuoteSource::Found(hits) = located {
-            let named = hits.iter().find_map(|h| match h.speaker(cx.corpus) {
-                Some(SpeakerRef::Entity(e)) => cx.corpus.entities.get(*e),
-                _ => None,
-            });
-            if let Some(entity) = named {
-                if let Some(edits) = attribution_edits(cx, q, &entity.name) {
-                    fixes.push(fix(CODE, format!("Attribute to {}", entity.name), edits));
-                }
+        if let Some(entity) = cx.first_named_speaker(i) {
+            if let Some(edits) = attribution_edits(cx, q, &entity.name) {
+                fixes.push(fix(CODE, format!("Attribute to {}", entity.name), edits));
             }
         }
         out.push(Checked {
@@ -197,5 +189,25 @@ The boats came home early. “We will not close the harbour this year.”
             fixture::apply(text, &c.fixes[0].edits),
             "The ministry's line was “we will not close the harbour this year” again, Anna Kowalczyk said.\n"
         );
+    }
+
+    #[test]
+    fn the_fix_finds_the_speaker_past_the_places_that_name_nobody() {
+        // Five reports give the words to nobody; the sixth, later in the
+        // sources than a check first reads, names who said them.
+        let unnamed =
+            "“The fleet will stay in port until the storms pass,” a ministry official said.\n";
+        let ids: Vec<String> = (0..5).map(|i| format!("report-{i:02}")).collect();
+        let mut articles: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), unnamed)).collect();
+        articles.push((
+            "report-05",
+            "Director Anna Kowalczyk of the Ministry of Fisheries spoke on Monday.\n\n\
+             “The fleet will stay in port until the storms pass,” Kowalczyk said.\n",
+        ));
+        let corpus = fixture::corpus(&articles);
+        let text = "The boats came home. “The fleet will stay in port until the storms pass.”\n";
+        let found = fixture::run(&corpus, text, &CheckOptions::default());
+        let c = fixture::flagged(&found, CODE);
+        assert_eq!(c.fixes[0].title, "Attribute to Anna Kowalczyk");
     }
 }
