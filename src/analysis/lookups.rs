@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::analysis::checks::unsourced_claim::{Claim, Support};
-use crate::analysis::quote_source::{Located, QuoteSource};
+use crate::analysis::quote_source::{Located, QuoteSource, SourceHit};
 use crate::corpus::EntityId;
 use crate::lexicon::FastMap;
 
@@ -26,6 +26,10 @@ const GENERATION: usize = 16_384;
 
 /// A claim's words and the draft file it stands in.
 type ClaimKey = (String, Option<PathBuf>);
+
+/// A quotation's words, the draft's speaker of it as written, and how the
+/// draft reads that speaker.
+type AttributionKey = (String, String, String);
 
 /// A draft's length and text hash, and the claims a check found in it.
 type KeptClaims = (usize, u64, Arc<[Claim]>);
@@ -40,6 +44,9 @@ pub struct Lookups {
     /// Keyed by the claim and the draft's own file (left out of the
     /// search).
     supports: Mutex<TwoGenerations<ClaimKey, Option<Support>>>,
+    /// A quotation given to a speaker the first places do not agree on →
+    /// the place of the sources' own speaker, if they have another.
+    attributions: Mutex<TwoGenerations<AttributionKey, Option<SourceHit>>>,
     /// A name as written → the known spelling it nearly is.
     variants: Mutex<TwoGenerations<String, Option<String>>>,
     /// An entity's hover card (it depends on the corpus alone).
@@ -94,6 +101,19 @@ impl Lookups {
     ) -> Option<Support> {
         let key = (claim.to_string(), file.cloned());
         remember(&self.supports, &key, Clone::clone, find)
+    }
+
+    /// Where the sources give `quote` to someone other than the draft's
+    /// `speaker` (written `name`), from memory or from `judge`.
+    pub fn attribution(
+        &self,
+        quote: &str,
+        name: &str,
+        speaker: &str,
+        judge: impl FnOnce() -> Option<SourceHit>,
+    ) -> Option<SourceHit> {
+        let key = (quote.to_string(), name.to_string(), speaker.to_string());
+        remember(&self.attributions, &key, Clone::clone, judge)
     }
 
     /// The known spelling a name nearly is, from memory or from `find`.

@@ -108,6 +108,20 @@ pub fn preview_with(corpus: &Corpus, lookups: Option<&Lookups>, quote: &str) -> 
     }
 }
 
+/// The places [`locate`] finds word for word that lie in the documents
+/// `docs` (sorted), reading only those; `None` for a quotation with gaps,
+/// which only a whole look-up reads right. Unlike [`locate`], not capped.
+pub fn places_within(corpus: &Corpus, quote: &str, docs: &[u32]) -> Option<Vec<SourceHit>> {
+    let hits = corpus
+        .quote_index
+        .find_within(&corpus.documents, quote, docs)?;
+    Some(
+        hits.into_iter()
+            .map(|h| hit(corpus, h.text, h.range, h.score))
+            .collect(),
+    )
+}
+
 /// Look a quotation up in the corpus.
 pub fn locate(corpus: &Corpus, quote: &str) -> QuoteSource {
     locate_up_to(corpus, quote, MAX_HITS)

@@ -1324,15 +1324,41 @@ impl QuoteIndex {
         // The quote as written first (sources contain brackets and ellipses
         // too), then read as parts with gaps.
         let literal = vec![(Gap::First, trimmed.to_string())];
-        let mut hits = self.find_parts(texts, &literal, &mut budget, limit);
+        let mut hits = self.find_parts(texts, &literal, &mut budget, limit, None);
         if hits.is_empty() {
             let parts = split_parts(&q);
             if parts.len() > 1 || parts.first().is_some_and(|p| p.1 != trimmed) {
-                hits = self.find_parts(texts, &parts, &mut budget, limit);
+                hits = self.find_parts(texts, &parts, &mut budget, limit, None);
             }
         }
         hits.truncate(limit);
         hits
+    }
+
+    /// The places [`QuoteIndex::find`] gives that lie in the texts
+    /// `within` (sorted), reading only those: for a quotation the sources
+    /// hold in many places, whether some of a few chosen texts holds it.
+    /// `None` for a quotation with gaps (an ellipsis, an `[insertion]`),
+    /// whose reading as parts depends on whether any text at all holds it
+    /// as written: the caller asks [`QuoteIndex::find`] instead.
+    pub fn find_within<T: Texts + ?Sized>(
+        &self,
+        texts: &T,
+        quote: &str,
+        within: &[u32],
+    ) -> Option<Vec<QuoteHit>> {
+        let q = normalize_quote(quote);
+        let trimmed = trim_edges(&q);
+        if trimmed.is_empty() {
+            return Some(Vec::new());
+        }
+        let parts = split_parts(&q);
+        if parts.len() != 1 || parts[0].1 != trimmed {
+            return None;
+        }
+        let literal = vec![(Gap::First, trimmed.to_string())];
+        let mut budget = FIND_BUDGET;
+        Some(self.find_parts(texts, &literal, &mut budget, usize::MAX, Some(within)))
     }
 
     /// Texts holding every token of `parts`, in increasing order. Lists are
@@ -1376,6 +1402,7 @@ impl QuoteIndex {
         parts: &[(Gap, String)],
         budget: &mut usize,
         limit: usize,
+        within: Option<&[u32]>,
     ) -> Vec<QuoteHit> {
         let mut hits = Vec::new();
         if parts.is_empty() {
@@ -1397,7 +1424,11 @@ impl QuoteIndex {
             + parts.len().saturating_sub(1) * ELLIPSIS_GAP;
         let radius = 2 * span + 256;
         let pairs: Vec<u64> = parts.iter().flat_map(|(_, p)| pair_hashes(p)).collect();
-        for t in self.candidates(parts) {
+        let mut candidates = self.candidates(parts);
+        if let Some(within) = within {
+            candidates.retain(|t| within.binary_search(t).is_ok());
+        }
+        for t in candidates {
             if !self.pairs.may_hold(t, &pairs) {
                 continue;
             }
@@ -2219,7 +2250,7 @@ mod tests {
         // the search gives up when its budget of attempts is spent.
         let mut budget = FIND_BUDGET;
         let parts = split_parts(&normalize_quote(&dotted));
-        let _ = index.find_parts(&counted, &parts, &mut budget, usize::MAX);
+        let _ = index.find_parts(&counted, &parts, &mut budget, usize::MAX, None);
         assert_eq!(budget, 0);
     }
 

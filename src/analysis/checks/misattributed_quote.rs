@@ -8,22 +8,20 @@
 //! draft names someone specific, since nothing in the sources supports that
 //! name. A draft that keeps the speaker unnamed is not contradicted.
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 
-use super::{finding, fix, name_key, one_line, Checked, Context};
+use super::{finding, fix, name_key, one_line, Checked, Context, PerCorpus};
 use crate::analysis::draft::{DraftQuote, Speaker};
-use crate::analysis::quote_source::{QuoteSource, SourceHit};
-use crate::corpus::{EntityId, SpeakerRef};
+use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
+use crate::corpus::{Corpus, EntityId, SpeakerRef};
 use crate::server::Severity;
 
 pub const CODE: &str = "misattributed-quote";
 
 pub(crate) fn check(cx: &Context) -> Vec<Checked> {
     // One place giving the words to the draft's speaker settles a quote,
-    // and the first few places nearly always hold one; only the quotes
-    // none of them agrees on are looked up in full, side by side.
+    // and the first few places nearly always hold one; the quotes none of
+    // them agrees on are judged side by side.
     let doubtful: Vec<(usize, &DraftQuote, Said)> = cx
         .quotes()
         .filter_map(|(i, q, located)| {
@@ -34,50 +32,44 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
             (!first.iter().any(|h| said.agrees(cx, h))).then_some((i, q, said))
         })
         .collect();
-    let everywhere: Vec<Arc<QuoteSource>> = doubtful
+    if doubtful.is_empty() {
+        return Vec::new();
+    }
+    let speakers = SPEAKERS.get(cx.corpus, Speakers::new);
+    let cited: Vec<Option<SourceHit>> = doubtful
         .par_iter()
-        .map(|(i, _, _)| cx.all_places(*i))
+        .map(|(i, q, said)| {
+            let judge = || other_speaker(cx, &speakers, *i, said);
+            match &cx.options.lookups {
+                Some(memo) => memo.attribution(
+                    cx.draft.quote_text(q),
+                    &said.draft_name,
+                    &format!("{:?}", said.speaker),
+                    judge,
+                ),
+                None => judge(),
+            }
+        })
         .collect();
     let mut out = Vec::new();
-    for ((_, q, draft), all) in doubtful.iter().zip(&everywhere) {
-        let QuoteSource::Found(hits) = all.as_ref() else {
+    for ((_, q, draft), hit) in doubtful.iter().zip(cited) {
+        let (Some(hit), Some(speaker_range)) = (hit, &q.speaker_range) else {
             continue;
         };
-        if hits.iter().any(|h| draft.agrees(cx, h)) {
-            continue;
-        }
-        let Some(speaker_range) = &q.speaker_range else {
+        let Some(source_name) = cx.source_speaker(&hit) else {
             continue;
         };
         let draft_name = &draft.draft_name;
-        let said: Vec<(&SourceHit, &SpeakerRef)> = hits
-            .iter()
-            .filter_map(|h| Some((h, h.speaker(cx.corpus)?)))
-            .collect();
-        if said.is_empty() {
-            continue;
-        }
-        // A named speaker in the sources says most; else the description.
-        let Some(&(hit, _)) = said
-            .iter()
-            .find(|(_, s)| matches!(s, SpeakerRef::Entity(_)))
-            .or_else(|| said.first())
-        else {
-            continue;
-        };
-        let Some(source_name) = cx.source_speaker(hit) else {
-            continue;
-        };
         let mut f = finding(
             CODE,
             Severity::Warning,
             q.range.clone(),
             format!(
                 "The sources attribute this quote to {source_name}, not {draft_name} ({})",
-                cx.cite(hit)
+                cx.cite(&hit)
             ),
         );
-        f.related = cx.related(hit, &format!("Said by {source_name}"));
+        f.related = cx.related(&hit, &format!("Said by {source_name}"));
         out.push(Checked {
             finding: f,
             fixes: vec![fix(
@@ -88,6 +80,126 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
         });
     }
     out
+}
+
+/// The place to cite when the sources give the `i`th quote, whose first
+/// places do not agree with the draft, to someone else; `None` when some
+/// place gives it to the draft's speaker after all, or none names anyone.
+fn other_speaker(cx: &Context, speakers: &Speakers, i: usize, said: &Said) -> Option<SourceHit> {
+    let located = cx.located(i)?;
+    if !located.whole && !matches!(said.speaker, Speaker::Descriptive(_)) {
+        // A place given to the draft's speaker lies in a document that
+        // quotes them: read only those documents, however many others
+        // hold the words.
+        let docs = speakers.docs_quoting(cx, said);
+        let words = cx.draft.quote_text(&cx.draft.quotes[i]);
+        if let Some(places) = quote_source::places_within(cx.corpus, words, &docs) {
+            if places.iter().any(|h| said.agrees(cx, h)) {
+                return None;
+            }
+            // Nobody else agrees either. The place to cite is the first
+            // naming a speaker, in the order a look-up lists them: places
+            // outside boilerplate first, then as the sources run, as the
+            // first look-up met them. So one among the first places
+            // outside boilerplate is the first of all.
+            if let QuoteSource::Found(first) = located.source.as_ref() {
+                let named = first.iter().find(|h| {
+                    matches!(h.speaker(cx.corpus), Some(SpeakerRef::Entity(_)))
+                        && !cx.corpus.documents[h.doc].is_boilerplate(h.range.start)
+                });
+                if let Some(h) = named {
+                    return Some(h.clone());
+                }
+            }
+        }
+    }
+    let all = cx.all_places(i);
+    let QuoteSource::Found(hits) = all.as_ref() else {
+        return None;
+    };
+    if hits.iter().any(|h| said.agrees(cx, h)) {
+        return None;
+    }
+    // A named speaker in the sources says most; else the description.
+    hits.iter()
+        .find(|h| matches!(h.speaker(cx.corpus), Some(SpeakerRef::Entity(_))))
+        .or_else(|| hits.iter().find(|h| h.speaker(cx.corpus).is_some()))
+        .cloned()
+}
+
+/// The corpus's quotations that name their speaker, by the last word of
+/// each name the speaker goes by there (the entity's name, the name as
+/// written, a description): two names [`same_key`] matches end in the same
+/// word, so those are all the quotations a draft's speaker can agree with.
+struct Speakers {
+    /// (hash of the last word, quotation), sorted.
+    by_last: Vec<(u32, u32)>,
+}
+
+static SPEAKERS: PerCorpus<Speakers> = PerCorpus::new();
+
+/// The hash of a name key's last word (0 for none).
+fn last_word(key: &str) -> u32 {
+    match key.rsplit(' ').next() {
+        Some(w) if !w.is_empty() => twox_hash::XxHash3_64::oneshot(w.as_bytes()) as u32,
+        _ => 0,
+    }
+}
+
+impl Speakers {
+    fn new(corpus: &Corpus) -> Speakers {
+        let mut by_last: Vec<(u32, u32)> = corpus
+            .quotes
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, q)| {
+                let mut words: Vec<u32> = Vec::with_capacity(2);
+                let names = match &q.speaker {
+                    Some(SpeakerRef::Entity(e)) => [
+                        corpus.entities.get(*e).map(|e| e.name.as_str()),
+                        q.speaker_name.as_deref(),
+                    ],
+                    Some(SpeakerRef::Descriptive(d)) => [Some(d.as_str()), None],
+                    None => [None, None],
+                };
+                for name in names.into_iter().flatten() {
+                    let w = last_word(&name_key(name));
+                    if w != 0 && !words.contains(&w) {
+                        words.push(w);
+                    }
+                }
+                words.into_iter().map(move |w| (w, i as u32))
+            })
+            .collect();
+        by_last.par_sort_unstable();
+        Speakers { by_last }
+    }
+
+    /// The documents holding a quotation the sources give to the draft's
+    /// speaker, sorted.
+    fn docs_quoting(&self, cx: &Context, said: &Said) -> Vec<u32> {
+        let mut docs: Vec<u32> = Vec::new();
+        for w in said.last_words(cx) {
+            let from = self.by_last.partition_point(|&(k, _)| k < w);
+            for &(_, q) in self.by_last[from..].iter().take_while(|(k, _)| *k == w) {
+                let Some(quote) = cx.corpus.quotes.get(q as usize) else {
+                    continue;
+                };
+                let whole = SourceHit {
+                    doc: quote.span.doc,
+                    range: quote.span.range.clone(),
+                    quote: Some(q as usize),
+                    score: 1.0,
+                };
+                if said.agrees(cx, &whole) {
+                    docs.push(quote.span.doc as u32);
+                }
+            }
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        docs
+    }
 }
 
 /// Who the draft says spoke a quotation, keyed once for every place the
@@ -121,6 +233,25 @@ impl<'q> Said<'q> {
             draft_name,
             unknown_key,
         })
+    }
+
+    /// The last words of the names a source's speaker must end in to be
+    /// the draft's ([`Speakers`]).
+    fn last_words(&self, cx: &Context) -> Vec<u32> {
+        let mut words = vec![last_word(&self.draft_key)];
+        match self.speaker {
+            Speaker::Known(d) => {
+                if let Some(e) = cx.corpus.entities.get(*d) {
+                    words.push(last_word(&name_key(&e.name)));
+                }
+            }
+            Speaker::Unknown(_) => words.push(last_word(&self.unknown_key)),
+            Speaker::Descriptive(_) => {}
+        }
+        words.sort_unstable();
+        words.dedup();
+        words.retain(|&w| w != 0);
+        words
     }
 
     /// Whether the source's speaker of the passage `h` is the draft's.
@@ -275,6 +406,40 @@ mod tests {
         assert_eq!(
             found[0].finding.message,
             "The sources attribute this quote to Piotr Nowak, not Tomasz Zieliński (wire-00:1)"
+        );
+    }
+
+    #[test]
+    fn an_ellipsis_in_a_syndicated_quote_is_judged_on_every_place_too() {
+        assert_rule(
+            &syndicated(),
+            CODE,
+            r#"
+“The port stays open … the spring storms,” Anna Kowalczyk said.
+
+“The port stays open … the spring storms,” said Tomasz Zieliński.
+ ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+"#,
+        );
+    }
+
+    #[test]
+    fn a_stock_phrase_in_more_places_than_a_look_up_keeps_is_not_misattributed() {
+        // 120 wire copies give the phrase to one man; the minister's own
+        // words come last, past the hundred places a look-up lists.
+        let wire = "“We will see what the spring brings,” Piotr Nowak said.\n";
+        let ids: Vec<String> = (0..120).map(|i| format!("wire-{i:03}")).collect();
+        let mut articles: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), wire)).collect();
+        articles.push((
+            "wire-120",
+            "Director Anna Kowalczyk of the Ministry of Fisheries spoke on Monday.\n\n\
+             “We will see what the spring brings,” Kowalczyk said.\n",
+        ));
+        let corpus = fixture::corpus(&articles);
+        assert_rule(
+            &corpus,
+            CODE,
+            "“We will see what the spring brings,” Anna Kowalczyk said.\n",
         );
     }
 }

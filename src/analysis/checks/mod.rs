@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -331,6 +331,11 @@ impl<'a, 't> Context<'a, 't> {
             .map(|(i, (q, l))| (i, q, l))
     }
 
+    /// The first look-up of the `i`th of the draft's quotes.
+    pub(crate) fn located(&self, i: usize) -> Option<&Located> {
+        self.located.get(i)
+    }
+
     /// Every place the sources hold the `i`th of the draft's quotes (up to
     /// [`quote_source::MAX_HITS`]), as a hover would list them.
     pub fn all_places(&self, i: usize) -> Arc<QuoteSource> {
@@ -477,6 +482,46 @@ pub(crate) fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 }
 
 /// A name's comparison key: folded, lower case, single-spaced.
+/// A table worked out from one corpus and kept for the checks against it,
+/// remade when the corpus changes (told apart by address and contents'
+/// sizes).
+pub(crate) struct PerCorpus<T> {
+    kept: Mutex<Option<(CorpusStamp, Arc<T>)>>,
+}
+
+/// Address, entity count, document count and text size of a corpus.
+type CorpusStamp = (usize, usize, usize, usize);
+
+impl<T> PerCorpus<T> {
+    pub(crate) const fn new() -> Self {
+        PerCorpus {
+            kept: Mutex::new(None),
+        }
+    }
+
+    /// The table for `corpus`, kept or made now by `make`.
+    pub(crate) fn get(&self, corpus: &Corpus, make: impl FnOnce(&Corpus) -> T) -> Arc<T> {
+        let stamp = (
+            corpus as *const Corpus as usize,
+            corpus.entities.len(),
+            corpus.documents.len(),
+            corpus.documents.iter().map(|d| d.text.len()).sum(),
+        );
+        if let Ok(kept) = self.kept.lock() {
+            if let Some((s, table)) = kept.as_ref() {
+                if *s == stamp {
+                    return Arc::clone(table);
+                }
+            }
+        }
+        let table = Arc::new(make(corpus));
+        if let Ok(mut kept) = self.kept.lock() {
+            *kept = Some((stamp, Arc::clone(&table)));
+        }
+        table
+    }
+}
+
 pub(crate) fn name_key(name: &str) -> String {
     fold::name_key(name).to_lowercase()
 }

@@ -16,11 +16,11 @@
 //! edit cannot change both the first and the last letter of a long name.
 
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{finding, fix, name_key, overlaps, Checked, Context};
+use super::{finding, fix, name_key, overlaps, Checked, Context, PerCorpus};
 use crate::corpus::names::NameSpan;
 use crate::corpus::Corpus;
 use crate::lexicon::{self, FastMap, FastSet};
@@ -145,32 +145,12 @@ struct Seen {
 }
 
 /// The buckets of the corpus last checked against, rebuilt when the corpus
-/// changes (told apart by address and contents' sizes).
-static CACHE: Mutex<Option<(CorpusStamp, Arc<KnownNames>)>> = Mutex::new(None);
-
-/// Address, entity count, document count and text size of a corpus.
-type CorpusStamp = (usize, usize, usize, usize);
+/// changes.
+static CACHE: PerCorpus<KnownNames> = PerCorpus::new();
 
 impl KnownNames {
     pub fn for_corpus(corpus: &Corpus) -> Arc<KnownNames> {
-        let stamp = (
-            corpus as *const Corpus as usize,
-            corpus.entities.len(),
-            corpus.documents.len(),
-            corpus.documents.iter().map(|d| d.text.len()).sum(),
-        );
-        if let Ok(cache) = CACHE.lock() {
-            if let Some((s, known)) = cache.as_ref() {
-                if *s == stamp {
-                    return Arc::clone(known);
-                }
-            }
-        }
-        let known = Arc::new(KnownNames::new(corpus));
-        if let Ok(mut cache) = CACHE.lock() {
-            *cache = Some((stamp, Arc::clone(&known)));
-        }
-        known
+        CACHE.get(corpus, KnownNames::new)
     }
 
     pub fn new(corpus: &Corpus) -> KnownNames {
