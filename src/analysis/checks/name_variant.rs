@@ -120,6 +120,9 @@ struct Form {
 pub(crate) struct KnownNames {
     text: String,
     forms: Vec<Form>,
+    /// [`char_mask`] of each form's key: a look-up passes over most forms
+    /// of a bucket on these alone, without reading their keys.
+    masks: Vec<u64>,
     /// The 64-bit hash of every known key, short names and acronyms too: a
     /// draft name with one of these is a known name. (Two different keys
     /// sharing a hash would at worst leave one misspelling unflagged.)
@@ -206,6 +209,7 @@ impl KnownNames {
                 let chars = chars as u32;
                 known.by_first.entry((chars, first)).or_default().push(i);
                 known.by_last.entry((chars, last)).or_default().push(i);
+                known.masks.push(char_mask(&text[range.clone()]));
                 known.forms.push(Form {
                     start: (known.text.len() + range.start) as u32,
                     len: range.len() as u32,
@@ -253,11 +257,11 @@ impl KnownNames {
             let a = self.by_first.get(&(l, first)).into_iter().flatten();
             let b = self.by_last.get(&(l, last)).into_iter().flatten();
             for &i in a.chain(b) {
-                let form = &self.forms[i as usize];
-                let form_key = self.key(form);
-                if (mask ^ char_mask(form_key)).count_ones() > most {
+                if (mask ^ self.masks[i as usize]).count_ones() > most {
                     continue;
                 }
+                let form = &self.forms[i as usize];
+                let form_key = self.key(form);
                 let Some(d) = near(&chars, &words, form_key) else {
                     continue;
                 };
