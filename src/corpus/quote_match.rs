@@ -62,6 +62,13 @@ const COMMON_SHARE: u64 = 4;
 /// A list of at most this many texts decodes in about the time one
 /// candidate text takes to search, and is always worth intersecting.
 const COMMON_MIN_LIST: u64 = 1024;
+/// A quotation found by a word of caseless letters is searched in windows
+/// around that word only when it has more candidate texts than this: the
+/// cache of normalised texts holds about this many long ones, which the
+/// quotation's neighbours in the same article then find ready. At 100,000
+/// articles a Hindi quotation had 350 candidates of up to 140 KB, each
+/// normalised whole (350 ms a look-up); at 10,000 it has 36.
+const CASELESS_WINDOWS_FROM: usize = 64;
 /// `find_near` reads at most this many text numbers of anchor words…
 const NEAR_MAX_TEXT_POSTINGS: usize = 400_000;
 /// …and aligns against at most this many texts, those holding most anchors.
@@ -428,15 +435,37 @@ fn next_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// The texts an index was built from, handed back at look-up time: the
 /// index keeps no copy of them, only reads the few a look-up needs.
-/// The longest plain-ASCII word (4+ letters or digits) of a quote's parts:
-/// found in a raw text by a case-blind byte search wherever the normalised
-/// text has it.
-fn anchor_word(parts: &[(Gap, String)]) -> Option<&str> {
+/// The words of a quote's parts that can be found in raw texts by a
+/// case-blind byte search wherever the normalised text has them: plain-
+/// ASCII words (4+ letters or digits), and words of letters that have no
+/// case at all (Devanagari, Chinese, Arabic…; 2+ characters), whose bytes
+/// are the same raw and normalised in a text in NFC. The flag says which
+/// kind each is.
+fn anchor_words(parts: &[(Gap, String)]) -> impl Iterator<Item = (&str, bool)> {
     parts
         .iter()
         .flat_map(|(_, p)| tokens(p).map(move |r| &p[r]))
-        .filter(|w| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .max_by_key(|w| w.len())
+        .filter_map(|w| {
+            if w.len() >= 4 && w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                Some((w, false))
+            } else if w.chars().count() >= 2 && w.chars().all(caseless) {
+                Some((w, true))
+            } else {
+                None
+            }
+        })
+}
+
+/// A character that is not ASCII (its case-blind search is the plain one)
+/// and that lower- and upper-casing leave as it is.
+fn caseless(c: char) -> bool {
+    let mut lower = c.to_lowercase();
+    let mut upper = c.to_uppercase();
+    !c.is_ascii()
+        && lower.next() == Some(c)
+        && lower.next().is_none()
+        && upper.next() == Some(c)
+        && upper.next().is_none()
 }
 
 /// `raw` with its invisible characters dropped, and the map from offsets
@@ -488,6 +517,40 @@ fn anchor_places(finder: &aho_corasick::AhoCorasick, raw: &str) -> Vec<(usize, u
         .find_iter(&stripped)
         .map(|m| (to_raw(m.start()), to_raw(m.end()).min(raw.len())))
         .collect()
+}
+
+/// Whether `text` is in NFC. The quick check settles most texts; where
+/// it cannot (a nukta, which may or may not compose with the letter before
+/// it), only the stretch from the last letter before such a mark to the
+/// next is normalised and compared, not the whole text.
+fn is_nfc(text: &str) -> bool {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => return true,
+        IsNormalized::No => return false,
+        IsNormalized::Maybe => {}
+    }
+    let starter = |c: char| canonical_combining_class(c) == 0;
+    for (i, c) in text.char_indices() {
+        if is_nfc_quick(std::iter::once(c)) != IsNormalized::Maybe {
+            continue;
+        }
+        let start = text[..i]
+            .char_indices()
+            .rev()
+            .find(|&(_, b)| starter(b))
+            .map_or(0, |(j, _)| j);
+        let after = i + c.len_utf8();
+        let end = text[after..]
+            .char_indices()
+            .find(|&(_, a)| starter(a))
+            .map_or(text.len(), |(j, _)| after + j);
+        let stretch = &text[start..end];
+        if !stretch.nfc().eq(stretch.chars()) {
+            return false;
+        }
+    }
+    true
 }
 
 fn prev_char_boundary(s: &str, mut i: usize) -> usize {
@@ -967,6 +1030,8 @@ struct NormCache {
 #[derive(Debug, Default)]
 struct CacheInner {
     texts: HashMap<u32, (Arc<NormText>, u64)>,
+    /// Per text read so far, with its length: whether it is in NFC.
+    nfc: FastMap<u32, (usize, bool)>,
     bytes: usize,
     tick: u64,
 }
@@ -1236,6 +1301,24 @@ impl QuoteIndex {
         (nt.orig_len == len).then(|| Arc::clone(nt))
     }
 
+    /// [`is_nfc`] of text `t`, worked out once per text (a long text takes
+    /// a millisecond, and a quotation's candidates are read for every
+    /// other quotation from the same article).
+    fn text_is_nfc(&self, t: u32, raw: &str) -> bool {
+        let known = self.cache.inner.lock().ok().and_then(|c| {
+            let &(len, nfc) = c.nfc.get(&t)?;
+            (len == raw.len()).then_some(nfc)
+        });
+        if let Some(nfc) = known {
+            return nfc;
+        }
+        let nfc = is_nfc(raw);
+        if let Ok(mut cache) = self.cache.inner.lock() {
+            cache.nfc.insert(t, (raw.len(), nfc));
+        }
+        nfc
+    }
+
     /// Text `t` normalised, from the cache or made now. A text the cache
     /// holds is not read again (from the index cache's file, that is a
     /// read, a hash and a UTF-8 check per candidate of every look-up).
@@ -1413,8 +1496,29 @@ impl QuoteIndex {
         // cost that grows with the corpus), look for the quote's longest
         // plain-ASCII word in the raw text and normalise only a window
         // around each place it stands: any match contains that word.
-        let anchor = anchor_word(parts);
-        let finder = anchor.and_then(|a| {
+        // The longest plain-ASCII word, as a rare one (a short word also
+        // stands inside longer ones); else the rarest caseless word, which
+        // stands in the fewest places ("नहीं" is nearly all of a text).
+        let anchor = anchor_words(parts)
+            .filter(|&(_, caseless)| !caseless)
+            .max_by_key(|&(w, _)| w.len())
+            .or_else(|| {
+                anchor_words(parts).min_by_key(|&(w, _)| {
+                    let occurrences = self.vocab.get(w).map_or(0, |id| self.counts(id).1);
+                    (occurrences, std::cmp::Reverse(w.len()))
+                })
+            });
+        let caseless_anchor = anchor.is_some_and(|(_, caseless)| caseless);
+        let mut candidates = self.candidates(parts);
+        if let Some(within) = within {
+            candidates.retain(|t| within.binary_search(t).is_ok());
+        }
+        // A caseless word is searched for only among many candidates: a
+        // few are better normalised whole and kept, as the other quotations
+        // of the same article will read them again.
+        let anchor =
+            anchor.filter(|_| !caseless_anchor || candidates.len() > CASELESS_WINDOWS_FROM);
+        let finder = anchor.and_then(|(a, _)| {
             aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build([a])
@@ -1424,10 +1528,6 @@ impl QuoteIndex {
             + parts.len().saturating_sub(1) * ELLIPSIS_GAP;
         let radius = 2 * span + 256;
         let pairs: Vec<u64> = parts.iter().flat_map(|(_, p)| pair_hashes(p)).collect();
-        let mut candidates = self.candidates(parts);
-        if let Some(within) = within {
-            candidates.retain(|t| within.binary_search(t).is_ok());
-        }
         for t in candidates {
             if !self.pairs.may_hold(t, &pairs) {
                 continue;
@@ -1441,6 +1541,19 @@ impl QuoteIndex {
                     continue;
                 };
                 let raw: &str = &raw;
+                // A word of caseless letters may be written otherwise in a
+                // text not in NFC ("क़" as one character or two): such a
+                // text is normalised whole.
+                if caseless_anchor && !self.text_is_nfc(t, raw) {
+                    if let Some(nt) = self.norm_text(texts, t) {
+                        let whole = (false, false);
+                        match_parts(&nt, parts, budget, t as usize, 0, whole, &mut hits);
+                        if *budget == 0 || hits.len() >= limit {
+                            return hits;
+                        }
+                    }
+                    continue;
+                }
                 let mut windows: Vec<Range<usize>> = Vec::new();
                 for (ms, me) in anchor_places(finder, raw) {
                     let start = prev_char_boundary(raw, ms.saturating_sub(radius));
@@ -2384,6 +2497,36 @@ mod tests {
         // The anchor word inside a longer word at a window's edge is no match.
         assert!(index.find(&texts, "harbours of the coast were busy").len() >= 100);
         assert!(index.find(&texts, "rbours of the coast").is_empty());
+    }
+
+    #[test]
+    fn quotes_in_a_caseless_script_are_found_around_their_words_and_in_texts_not_in_nfc() {
+        let filler = "हम लोग घर गए और शाम को लौटे। ".repeat(80);
+        // More copies than a caseless word is searched among whole, in NFC
+        // ("ज़" as "ज" and a nukta), one with a zero-width joiner inside a
+        // word as Wikinews writes it.
+        let copies = CASELESS_WINDOWS_FROM + 2;
+        let mut texts: Vec<String> = (0..copies)
+            .map(|i| format!("{filler}{i}: उन्होंने कहा, “आप पैसा दोगे या नहीं? बाज\u{093C}ार” {filler}"))
+            .collect();
+        texts.push(format!("{filler}“आप पै\u{200D}सा दोगे या नहीं?” {filler}"));
+        // "ज़" as one character (U+095B), which NFC never keeps: its word
+        // (up to the nukta) is not in this text's bytes.
+        texts.push(format!("{filler}“आप पैसा दोगे या नहीं? बा\u{095B}ार”"));
+        texts.push(filler.clone());
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        for index in [QuoteIndex::new(&texts), QuoteIndex::new(&texts).windowed()] {
+            let hits = index.find(&texts, "आप पैसा दोगे या नहीं?");
+            let found = hit_texts(&texts, &hits);
+            assert_eq!(found.len(), copies + 2, "{found:?}");
+            assert!(found[..copies].iter().all(|f| f.1 == "आप पैसा दोगे या नहीं"));
+            assert_eq!(found[copies], (copies, "आप पै\u{200D}सा दोगे या नहीं"));
+            assert_eq!(found[copies + 1], (copies + 1, "आप पैसा दोगे या नहीं"));
+            let hits = index.find(&texts, "नहीं? बाज\u{093C}ार");
+            let found = hit_texts(&texts, &hits);
+            assert_eq!(found.len(), copies + 1, "{found:?}");
+            assert_eq!(found[copies], (copies + 1, "नहीं? बा\u{095B}ार"));
+        }
     }
 
     proptest::proptest! {
