@@ -6,7 +6,10 @@
 //! speaker, and the draft names a different person or body — also when the
 //! sources only describe the speaker ("an intelligence officer") and the
 //! draft names someone specific, since nothing in the sources supports that
-//! name. A draft that keeps the speaker unnamed is not contradicted.
+//! name. A draft that keeps the speaker unnamed is not contradicted, and
+//! one place in the sources giving the words to the draft's speaker is
+//! enough, however many others give them to someone else (a wire story
+//! reprinted under the wrong name, a stock phrase many people use).
 
 use rayon::prelude::*;
 

@@ -481,7 +481,6 @@ pub(crate) fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// A name's comparison key: folded, lower case, single-spaced.
 /// A table worked out from one corpus and kept for the checks against it,
 /// remade when the corpus changes (told apart by address and contents'
 /// sizes).
@@ -522,6 +521,7 @@ impl<T> PerCorpus<T> {
     }
 }
 
+/// A name's comparison key: folded, lower case, single-spaced.
 pub(crate) fn name_key(name: &str) -> String {
     fold::name_key(name).to_lowercase()
 }
