@@ -103,6 +103,22 @@ pub fn corpus(articles: &[(&str, &str)]) -> Corpus {
     })
 }
 
+/// A story reprinted `copies` times as `text`, then once more as `last`:
+/// ids `<prefix>-00`, `<prefix>-01`… (as many digits as the count needs,
+/// at least two), `last` numbered after the copies.
+pub fn reprinted(prefix: &str, copies: usize, text: &str, last: &str) -> Corpus {
+    let width = copies.to_string().len().max(2);
+    let ids: Vec<String> = (0..=copies)
+        .map(|i| format!("{prefix}-{i:0width$}"))
+        .collect();
+    let articles: Vec<(&str, &str)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), if i < copies { text } else { last }))
+        .collect();
+    corpus(&articles)
+}
+
 /// Run the checks over a Markdown draft.
 pub fn run(corpus: &Corpus, text: &str, options: &CheckOptions) -> Vec<Checked> {
     let draft = Draft::read(text, true, corpus);

@@ -27,10 +27,11 @@ pub mod source;
 pub mod text;
 pub mod ties;
 
+use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -84,6 +85,8 @@ pub struct Corpus {
     /// Quotes by speaker and texts tying people to organisations, for
     /// cards; worked out on first use ([`Corpus::ties`]).
     ties: OnceLock<ties::Ties>,
+    /// Tables other layers work out from this corpus ([`Corpus::derived`]).
+    derived: Mutex<lexicon::FastMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 /// The automaton over every entity's name and aliases, `ranked` first.
@@ -303,6 +306,7 @@ impl Corpus {
             quote_index,
             passages,
             ties: OnceLock::new(),
+            derived: Mutex::default(),
         }
     }
 
@@ -328,6 +332,7 @@ impl Corpus {
             quote_index,
             passages,
             ties: OnceLock::new(),
+            derived: Mutex::default(),
         }
     }
 
@@ -364,6 +369,32 @@ impl Corpus {
             .quotes_by(entity)
             .iter()
             .map(|&i| &self.quotes[i])
+    }
+
+    /// A table of type `T` worked out from this corpus by `make`, made on
+    /// first use and kept as long as the corpus (the checks' look-up tables:
+    /// known names bucketed for near misses, speakers by name). `make` runs
+    /// without the lock held; two first uses at once may both make it, and
+    /// the first kept is the one every caller gets.
+    pub fn derived<T: Any + Send + Sync>(&self, make: impl FnOnce(&Corpus) -> T) -> Arc<T> {
+        let key = TypeId::of::<T>();
+        let kept = |d: &Arc<dyn Any + Send + Sync>| Arc::clone(d).downcast::<T>().ok();
+        if let Some(table) = self
+            .derived
+            .lock()
+            .ok()
+            .and_then(|d| d.get(&key).and_then(kept))
+        {
+            return table;
+        }
+        let made = Arc::new(make(self));
+        if let Ok(mut derived) = self.derived.lock() {
+            let shared: Arc<dyn Any + Send + Sync> = made.clone();
+            if let Some(first) = kept(derived.entry(key).or_insert(shared)) {
+                return first;
+            }
+        }
+        made
     }
 
     /// The card look-up tables (see [`ties`]), built on first use.

@@ -13,7 +13,7 @@
 
 use rayon::prelude::*;
 
-use super::{finding, fix, name_key, one_line, Checked, Context, PerCorpus};
+use super::{finding, fix, name_key, one_line, Checked, Context};
 use crate::analysis::draft::{DraftQuote, Speaker};
 use crate::analysis::quote_source::{self, QuoteSource, SourceHit};
 use crate::corpus::{Corpus, EntityId, SpeakerRef};
@@ -38,7 +38,7 @@ pub(crate) fn check(cx: &Context) -> Vec<Checked> {
     if doubtful.is_empty() {
         return Vec::new();
     }
-    let speakers = SPEAKERS.get(cx.corpus, Speakers::new);
+    let speakers = cx.corpus.derived(Speakers::new);
     let cited: Vec<Option<SourceHit>> = doubtful
         .par_iter()
         .map(|(i, q, said)| {
@@ -138,8 +138,6 @@ struct Speakers {
     /// (hash of the last word, quotation), sorted.
     by_last: Vec<(u32, u32)>,
 }
-
-static SPEAKERS: PerCorpus<Speakers> = PerCorpus::new();
 
 /// The hash of a name key's last word (0 for none).
 fn last_word(key: &str) -> u32 {
@@ -373,15 +371,13 @@ mod tests {
     /// A quotation the wire ran under one name in six places, and under
     /// the right one in a seventh, later than a check's first look reads.
     fn syndicated() -> Corpus {
-        let wire = "“The port stays open until the spring storms,” Piotr Nowak said.\n";
-        let ids: Vec<String> = (0..6).map(|i| format!("wire-{i:02}")).collect();
-        let mut articles: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), wire)).collect();
-        articles.push((
-            "wire-06",
+        fixture::reprinted(
+            "wire",
+            6,
+            "“The port stays open until the spring storms,” Piotr Nowak said.\n",
             "Director Anna Kowalczyk of the Ministry of Fisheries spoke on Monday.\n\n\
              “The port stays open until the spring storms,” Kowalczyk said.\n",
-        ));
-        fixture::corpus(&articles)
+        )
     }
 
     #[test]
@@ -430,15 +426,13 @@ mod tests {
     fn a_stock_phrase_in_more_places_than_a_look_up_keeps_is_not_misattributed() {
         // 120 wire copies give the phrase to one man; the minister's own
         // words come last, past the hundred places a look-up lists.
-        let wire = "“We will see what the spring brings,” Piotr Nowak said.\n";
-        let ids: Vec<String> = (0..120).map(|i| format!("wire-{i:03}")).collect();
-        let mut articles: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), wire)).collect();
-        articles.push((
-            "wire-120",
+        let corpus = fixture::reprinted(
+            "wire",
+            120,
+            "“We will see what the spring brings,” Piotr Nowak said.\n",
             "Director Anna Kowalczyk of the Ministry of Fisheries spoke on Monday.\n\n\
              “We will see what the spring brings,” Kowalczyk said.\n",
-        ));
-        let corpus = fixture::corpus(&articles);
+        );
         assert_rule(
             &corpus,
             CODE,

@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -479,46 +479,6 @@ pub(crate) fn fix(code: &str, title: String, edits: Vec<(Range<usize>, String)>)
 /// Whether two ranges share a byte.
 pub(crate) fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
-}
-
-/// A table worked out from one corpus and kept for the checks against it,
-/// remade when the corpus changes (told apart by address and contents'
-/// sizes).
-pub(crate) struct PerCorpus<T> {
-    kept: Mutex<Option<(CorpusStamp, Arc<T>)>>,
-}
-
-/// Address, entity count, document count and text size of a corpus.
-type CorpusStamp = (usize, usize, usize, usize);
-
-impl<T> PerCorpus<T> {
-    pub(crate) const fn new() -> Self {
-        PerCorpus {
-            kept: Mutex::new(None),
-        }
-    }
-
-    /// The table for `corpus`, kept or made now by `make`.
-    pub(crate) fn get(&self, corpus: &Corpus, make: impl FnOnce(&Corpus) -> T) -> Arc<T> {
-        let stamp = (
-            corpus as *const Corpus as usize,
-            corpus.entities.len(),
-            corpus.documents.len(),
-            corpus.documents.iter().map(|d| d.text.len()).sum(),
-        );
-        if let Ok(kept) = self.kept.lock() {
-            if let Some((s, table)) = kept.as_ref() {
-                if *s == stamp {
-                    return Arc::clone(table);
-                }
-            }
-        }
-        let table = Arc::new(make(corpus));
-        if let Ok(mut kept) = self.kept.lock() {
-            *kept = Some((stamp, Arc::clone(&table)));
-        }
-        table
-    }
 }
 
 /// A name's comparison key: folded, lower case, single-spaced.

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{finding, fix, name_key, overlaps, Checked, Context, PerCorpus};
+use super::{finding, fix, name_key, overlaps, Checked, Context};
 use crate::corpus::names::NameSpan;
 use crate::corpus::Corpus;
 use crate::lexicon::{self, FastMap, FastSet};
@@ -147,13 +147,10 @@ struct Seen {
     form: u32,
 }
 
-/// The buckets of the corpus last checked against, rebuilt when the corpus
-/// changes.
-static CACHE: PerCorpus<KnownNames> = PerCorpus::new();
-
 impl KnownNames {
+    /// The buckets of `corpus`, made once and kept with it.
     pub fn for_corpus(corpus: &Corpus) -> Arc<KnownNames> {
-        CACHE.get(corpus, KnownNames::new)
+        corpus.derived(KnownNames::new)
     }
 
     pub fn new(corpus: &Corpus) -> KnownNames {

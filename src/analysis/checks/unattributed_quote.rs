@@ -210,16 +210,13 @@ The boats came home early. “We will not close the harbour this year.”
     fn the_fix_finds_the_speaker_past_the_places_that_name_nobody() {
         // Five reports give the words to nobody; the sixth, later in the
         // sources than a check first reads, names who said them.
-        let unnamed =
-            "“The fleet will stay in port until the storms pass,” a ministry official said.\n";
-        let ids: Vec<String> = (0..5).map(|i| format!("report-{i:02}")).collect();
-        let mut articles: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), unnamed)).collect();
-        articles.push((
-            "report-05",
+        let corpus = fixture::reprinted(
+            "report",
+            5,
+            "“The fleet will stay in port until the storms pass,” a ministry official said.\n",
             "Director Anna Kowalczyk of the Ministry of Fisheries spoke on Monday.\n\n\
              “The fleet will stay in port until the storms pass,” Kowalczyk said.\n",
-        ));
-        let corpus = fixture::corpus(&articles);
+        );
         let text = "The boats came home. “The fleet will stay in port until the storms pass.”\n";
         let found = fixture::run(&corpus, text, &CheckOptions::default());
         let c = fixture::flagged(&found, CODE);
