@@ -253,7 +253,6 @@ impl PassageIndex {
             return Vec::new();
         };
         let mut hits: Vec<PassageHit> = scores
-            .into_iter()
             .filter_map(|(p, scored)| self.hit(documents, p, scored, whole, skip))
             .collect();
         hits.sort_by(best_first);
@@ -262,8 +261,11 @@ impl PassageIndex {
     }
 
     /// BM25 of every passage holding a term of `text`, with the weight of
-    /// the terms it holds and how many; and the weight of all the terms.
-    fn score_all(&self, text: &str) -> Option<(Partial, f32)> {
+    /// the terms it holds and how many, in passage order; and the weight of
+    /// all the terms. The terms' lists are merged as they are read (each is
+    /// in passage order), so a claim of common words, whose lists name
+    /// millions of passages at 100,000 articles, needs no table of them.
+    fn score_all(&self, text: &str) -> Option<(impl Iterator<Item = Scored> + '_, f32)> {
         let query = query_terms(text);
         if query.is_empty() || self.sentence.is_empty() {
             return None;
@@ -274,22 +276,43 @@ impl PassageIndex {
             .iter()
             .map(|id| self.idf(id.map_or(0, |id| self.df(id))))
             .collect();
-        let whole: f32 = query.iter().zip(&idfs).map(|(q, i)| q.weight * i).sum();
-        let mut scores = Partial::default();
-        for ((q, &idf), id) in query.iter().zip(&idfs).zip(&ids) {
-            let Some(id) = *id else {
-                continue;
-            };
-            for (p, tf) in self.passages_of(id) {
-                let len = self.len.get(p as usize).copied().unwrap_or(0);
-                let tf = f32::from(tf);
-                let norm = K1 * (1.0 - B + B * f32::from(len) / self.avg_len);
-                let entry = scores.entry(p).or_default();
-                entry.0 += q.weight * idf * tf * (K1 + 1.0) / (tf + norm);
-                entry.1 += q.weight * idf;
-                entry.2 += 1;
+        let weights: Vec<f32> = query.iter().zip(&idfs).map(|(q, i)| q.weight * i).collect();
+        let whole: f32 = weights.iter().sum();
+        let mut lists = Vec::new();
+        for (&weight, id) in weights.iter().zip(&ids) {
+            if let Some(id) = *id {
+                lists.push((weight, self.passages_of(id)));
             }
         }
+        // The next posting of each list, smallest passage (then list) first:
+        // a passage's terms are added in query order, as a table would.
+        let mut heads = std::collections::BinaryHeap::new();
+        for (k, (_, list)) in lists.iter_mut().enumerate() {
+            if let Some((p, tf)) = list.next() {
+                heads.push(std::cmp::Reverse((p, k, tf)));
+            }
+        }
+        let scores = std::iter::from_fn(move || {
+            let std::cmp::Reverse((p, ..)) = *heads.peek()?;
+            let len = self.len.get(p as usize).copied().unwrap_or(0);
+            let norm = K1 * (1.0 - B + B * f32::from(len) / self.avg_len);
+            let mut scored = (0.0f32, 0.0f32, 0usize);
+            while let Some(&std::cmp::Reverse((q, k, tf))) = heads.peek() {
+                if q != p {
+                    break;
+                }
+                heads.pop();
+                let (weight, list) = &mut lists[k];
+                let tf = f32::from(tf);
+                scored.0 += *weight * tf * (K1 + 1.0) / (tf + norm);
+                scored.1 += *weight;
+                scored.2 += 1;
+                if let Some((p, tf)) = list.next() {
+                    heads.push(std::cmp::Reverse((p, k, tf)));
+                }
+            }
+            Some((p, scored))
+        });
         Some((scores, whole))
     }
 
@@ -339,6 +362,8 @@ fn best_first(a: &PassageHit, b: &PassageHit) -> std::cmp::Ordering {
 /// look-up's table is kept per thread between look-ups, so that each does
 /// not grow (and rehash) one of its own.
 type Partial = FastMap<u32, (f32, f32, usize)>;
+/// A passage and what [`PassageIndex::score_all`] makes of it.
+type Scored = (u32, (f32, f32, usize));
 thread_local! {
     static PARTIAL: std::cell::RefCell<Partial> = std::cell::RefCell::new(Partial::default());
 }
@@ -535,7 +560,6 @@ impl PassageIndex {
         // would rank, without making and sorting every other hit.
         let (scores, whole) = self.score_all(text)?;
         scores
-            .into_iter()
             .filter(|&(_, (_, held, shared))| {
                 coverage(held, whole) >= min_coverage && shared >= min_shared
             })
@@ -707,6 +731,41 @@ mod tests {
         assert!(hits[0].coverage > 0.5, "{hits:?}");
         // The weather passage shares only common words.
         assert!(hits.iter().skip(1).all(|h| h.score < hits[0].score));
+    }
+
+    #[test]
+    fn scoring_by_every_list_sums_each_passage_s_terms_as_support_does() {
+        let (docs, index) = harbour();
+        let claim =
+            "The Ministry of Fisheries closed the harbour in Gdańsk to 40 trawlers on Monday.";
+        let by_lists = index
+            .best_support_by_lists(&docs, claim, 0.5, 2, &|_| false)
+            .unwrap();
+        // Every term of the claim, each from its own list, in one passage.
+        assert_eq!(
+            (by_lists.doc, by_lists.shared),
+            (0, query_terms(claim).len())
+        );
+        assert!((by_lists.coverage - 1.0).abs() < 1e-6, "{by_lists:?}");
+        let support = index
+            .best_support(&docs, claim, 0.5, 2, &|_| false)
+            .unwrap();
+        assert_eq!(
+            (by_lists.doc, &by_lists.range, by_lists.shared),
+            (support.doc, &support.range, support.shared)
+        );
+        assert!((by_lists.score - support.score).abs() < 1e-4);
+        // A passage that holds only some of the terms gets only theirs.
+        let weather = index
+            .best_support_by_lists(
+                &docs,
+                "The harbour was calm on Monday in Gdańsk.",
+                0.1,
+                1,
+                &|d| d == 0,
+            )
+            .unwrap();
+        assert_eq!((weather.doc, weather.shared), (1, 3), "{weather:?}");
     }
 
     #[test]
