@@ -58,6 +58,16 @@ fn peak_rss_mb() -> f64 {
     dossier::status_mb("VmHWM:").unwrap_or(0.0)
 }
 
+/// The peak since the last call (or the start), in MiB; the kernel's
+/// high-water mark is then set back to what is resident now, so that each
+/// phase of the queries reports its own peak.
+fn phase_peak_mb() -> f64 {
+    let peak = peak_rss_mb();
+    // Writing 5 to clear_refs resets VmHWM (Linux 4.0 and later).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    peak
+}
+
 fn rss_mb() -> f64 {
     dossier::status_mb("VmRSS:").unwrap_or(0.0)
 }
@@ -155,7 +165,11 @@ fn child(args: &[String]) {
     if mode == "warm" {
         // The queries run on the server's backend, which loads the corpus
         // itself: this one goes first, so that it does not count twice.
+        // Its memory is handed back and the peak set back, so that the
+        // queries' peaks are those of one server's corpus.
         drop(corpus);
+        dossier::release_freed_memory();
+        phase_peak_mb();
         measure_queries(&dir, &cache, &mut out);
     }
     println!("{out}");
@@ -186,6 +200,8 @@ fn measure_queries(dir: &Path, cache: &Path, out: &mut Value) {
         .step_by((corpus.quotes.len() / 200).max(1))
         .take(200)
         .collect();
+    let mut peaks = serde_json::Map::new();
+    peaks.insert("ready".into(), json!(phase_peak_mb()));
     let exact = percentiles(&mut timed(&sample, |q| {
         corpus.quote_index.find(&corpus.documents, q).len()
     }));
@@ -202,6 +218,7 @@ fn measure_queries(dir: &Path, cache: &Path, out: &mut Value) {
         corpus.quote_index.find_near(&corpus.documents, q).is_some() as usize
     }));
     drop(corpus);
+    peaks.insert("quote_lookups".into(), json!(phase_peak_mb()));
 
     let articles = news_articles();
     let article = draft_of_size(&articles, 30 * 1024);
@@ -232,8 +249,11 @@ fn measure_queries(dir: &Path, cache: &Path, out: &mut Value) {
     };
     let check_30k = check(&article, 20, true);
     let recheck_30k = check(&article, 20, false);
+    peaks.insert("checks_30k".into(), json!(phase_peak_mb()));
     let check_3m = check(&document, 3, true);
+    peaks.insert("first_checks_3m".into(), json!(phase_peak_mb()));
     let recheck_3m = check(&document, 3, false);
+    peaks.insert("rechecks_3m".into(), json!(phase_peak_mb()));
     // Hover on names of the draft, the draft already read (cursor moves):
     // names the sources know, then capitalised words elsewhere (names no
     // source uses, sentence openings), as a writer's cursor finds them.
@@ -270,8 +290,12 @@ fn measure_queries(dir: &Path, cache: &Path, out: &mut Value) {
     out["recheck_30k"] = recheck_30k;
     out["recheck_3m"] = recheck_3m;
     out["hover"] = hover;
+    peaks.insert("hovers".into(), json!(phase_peak_mb()));
     out["hover_positions"] = json!(offsets.len());
-    out["peak_rss_mb_after_queries"] = json!(peak_rss_mb());
+    // The peak of all the queries: the highest of the phases' peaks.
+    let peak = peaks.values().filter_map(Value::as_f64).fold(0.0, f64::max);
+    out["peak_rss_mb_after_queries"] = json!(peak);
+    out["peak_rss_mb_by_phase"] = Value::Object(peaks);
     out["rss_mb_after_queries"] = json!(rss_mb());
 }
 
