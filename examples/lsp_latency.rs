@@ -14,7 +14,7 @@
 //! Only std and serde_json: the client is a plain reader thread that parses
 //! Content-Length frames and stamps each message with its arrival time.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -350,10 +350,42 @@ impl Client {
         })
     }
 
-    /// Reads until the server has been quiet for `quiet`, dropping what came.
+    /// Reads until the server has been quiet for `quiet` with none of its
+    /// `$/progress` reports open (a corpus being indexed is no time to
+    /// measure: a server still building answers from no corpus at all),
+    /// dropping what came. At most ten minutes.
     fn settle(&mut self, quiet: Duration) {
-        self.backlog.clear();
-        while self.incoming.recv_timeout(quiet).is_ok() {}
+        fn track(message: &Message, open: &mut HashSet<String>) {
+            if message.value["method"] != "$/progress" {
+                return;
+            }
+            let token = message.value["params"]["token"].to_string();
+            match message.value["params"]["value"]["kind"].as_str() {
+                Some("begin") => {
+                    open.insert(token);
+                }
+                Some("end") => {
+                    open.remove(&token);
+                }
+                _ => {}
+            }
+        }
+        let mut open = HashSet::new();
+        for message in self.backlog.drain(..) {
+            track(&message, &mut open);
+        }
+        let deadline = Instant::now() + Duration::from_secs(600);
+        loop {
+            match self.incoming.recv_timeout(quiet) {
+                Ok(message) => track(&message, &mut open),
+                Err(RecvTimeoutError::Timeout) if !open.is_empty() && Instant::now() < deadline => {
+                }
+                Err(_) => break,
+            }
+        }
+        if !open.is_empty() {
+            eprintln!("server still reports work in progress after ten minutes; measuring anyway");
+        }
     }
 
     fn shutdown(mut self) {
@@ -426,7 +458,9 @@ fn measure(name: &str, command: &[String], text: &str, options: &Options) -> Fig
             "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },
             "hover": { "contentFormat": ["markdown", "plaintext"] }
         },
-        "workspace": { "configuration": true }
+        "workspace": { "configuration": true },
+        // So that a server indexing its corpus says so, and is let finish.
+        "window": { "workDoneProgress": true }
     });
     let (id, _) = client.request_start(
         "initialize",
