@@ -249,37 +249,49 @@ impl PassageIndex {
         limit: usize,
         skip: &dyn Fn(DocId) -> bool,
     ) -> Vec<PassageHit> {
-        let Some((scores, whole)) = self.score_all(text) else {
+        let Some(weighed) = self.weigh(text) else {
             return Vec::new();
         };
-        let mut hits: Vec<PassageHit> = scores
-            .filter_map(|(p, scored)| self.hit(documents, p, scored, whole, skip))
+        let mut hits: Vec<PassageHit> = self
+            .score_all(&weighed)
+            .filter_map(|(p, scored)| self.hit(documents, p, scored, weighed.whole, skip))
             .collect();
         hits.sort_by(best_first);
         hits.truncate(limit);
         hits
     }
 
-    /// BM25 of every passage holding a term of `text`, with the weight of
-    /// the terms it holds and how many, in passage order; and the weight of
-    /// all the terms. The terms' lists are merged as they are read (each is
-    /// in passage order), so a claim of common words, whose lists name
-    /// millions of passages at 100,000 articles, needs no table of them.
-    fn score_all(&self, text: &str) -> Option<(impl Iterator<Item = Scored> + '_, f32)> {
+    /// A claim's terms as every scoring of it starts: `None` when it has
+    /// none, or the index no passages.
+    fn weigh(&self, text: &str) -> Option<Weighed> {
         let query = query_terms(text);
         if query.is_empty() || self.sentence.is_empty() {
             return None;
         }
         let ids: Vec<Option<u32>> = query.iter().map(|q| self.vocab.get(&q.text)).collect();
         // A term no source holds is as rare as a term can be.
-        let idfs: Vec<f32> = ids
+        let weights: Vec<f32> = query
             .iter()
-            .map(|id| self.idf(id.map_or(0, |id| self.df(id))))
+            .zip(&ids)
+            .map(|(q, id)| q.weight * self.idf(id.map_or(0, |id| self.df(id))))
             .collect();
-        let weights: Vec<f32> = query.iter().zip(&idfs).map(|(q, i)| q.weight * i).collect();
         let whole: f32 = weights.iter().sum();
+        Some(Weighed {
+            query,
+            ids,
+            weights,
+            whole,
+        })
+    }
+
+    /// BM25 of every passage holding a term of the claim, with the weight
+    /// of the terms it holds and how many, in passage order. The terms'
+    /// lists are merged as they are read (each is in passage order), so a
+    /// claim of common words, whose lists name millions of passages at
+    /// 100,000 articles, needs no table of them.
+    fn score_all(&self, weighed: &Weighed) -> impl Iterator<Item = Scored> + '_ {
         let mut lists = Vec::new();
-        for (&weight, id) in weights.iter().zip(&ids) {
+        for (&weight, id) in weighed.weights.iter().zip(&weighed.ids) {
             if let Some(id) = *id {
                 lists.push((weight, self.passages_of(id)));
             }
@@ -292,7 +304,7 @@ impl PassageIndex {
                 heads.push(std::cmp::Reverse((p, k, tf)));
             }
         }
-        let scores = std::iter::from_fn(move || {
+        std::iter::from_fn(move || {
             let std::cmp::Reverse((p, ..)) = *heads.peek()?;
             let len = self.len.get(p as usize).copied().unwrap_or(0);
             let norm = K1 * (1.0 - B + B * f32::from(len) / self.avg_len);
@@ -312,8 +324,7 @@ impl PassageIndex {
                 }
             }
             Some((p, scored))
-        });
-        Some((scores, whole))
+        })
     }
 
     /// Passage `p` as a hit, unless its document is skipped.
@@ -364,6 +375,16 @@ fn best_first(a: &PassageHit, b: &PassageHit) -> std::cmp::Ordering {
 type Partial = FastMap<u32, (f32, f32, usize)>;
 /// A passage and what [`PassageIndex::score_all`] makes of it.
 type Scored = (u32, (f32, f32, usize));
+
+/// A claim's distinct terms, each one's id in the index (none when no
+/// passage holds it) and weight (its own times its idf), and their sum.
+struct Weighed {
+    query: Vec<Term>,
+    ids: Vec<Option<u32>>,
+    weights: Vec<f32>,
+    whole: f32,
+}
+
 thread_local! {
     static PARTIAL: std::cell::RefCell<Partial> = std::cell::RefCell::new(Partial::default());
 }
@@ -403,17 +424,14 @@ impl PassageIndex {
         min_shared: usize,
         skip: &dyn Fn(DocId) -> bool,
     ) -> Option<PassageHit> {
-        let query = query_terms(text);
-        if query.is_empty() || self.sentence.is_empty() {
-            return None;
-        }
-        let ids: Vec<Option<u32>> = query.iter().map(|q| self.vocab.get(&q.text)).collect();
-        let weights: Vec<f32> = query
-            .iter()
-            .zip(&ids)
-            .map(|(q, id)| q.weight * self.idf(id.map_or(0, |id| self.df(id))))
-            .collect();
-        let whole: f32 = weights.iter().sum();
+        let weighed = self.weigh(text)?;
+        let Weighed {
+            query,
+            ids,
+            weights,
+            whole,
+        } = &weighed;
+        let whole = *whole;
         if whole <= 0.0 {
             return None;
         }
@@ -437,7 +455,7 @@ impl PassageIndex {
             prefix += 1;
         }
         if postings > RESCORE_MAX {
-            return self.best_support_by_lists(documents, text, min_coverage, min_shared, skip);
+            return self.best_support_by_lists(documents, &weighed, min_coverage, min_shared, skip);
         }
         let others = order.len() - prefix;
         // Per candidate: BM25 of the terms read, their weight, how many.
@@ -551,15 +569,15 @@ impl PassageIndex {
     fn best_support_by_lists(
         &self,
         documents: &[Document],
-        text: &str,
+        weighed: &Weighed,
         min_coverage: f32,
         min_shared: usize,
         skip: &dyn Fn(DocId) -> bool,
     ) -> Option<PassageHit> {
         // The best of those covering enough: the first that `search`
         // would rank, without making and sorting every other hit.
-        let (scores, whole) = self.score_all(text)?;
-        scores
+        let whole = weighed.whole;
+        self.score_all(weighed)
             .filter(|&(_, (_, held, shared))| {
                 coverage(held, whole) >= min_coverage && shared >= min_shared
             })
@@ -739,7 +757,7 @@ mod tests {
         let claim =
             "The Ministry of Fisheries closed the harbour in Gdańsk to 40 trawlers on Monday.";
         let by_lists = index
-            .best_support_by_lists(&docs, claim, 0.5, 2, &|_| false)
+            .best_support_by_lists(&docs, &index.weigh(claim).unwrap(), 0.5, 2, &|_| false)
             .unwrap();
         // Every term of the claim, each from its own list, in one passage.
         assert_eq!(
@@ -759,7 +777,9 @@ mod tests {
         let weather = index
             .best_support_by_lists(
                 &docs,
-                "The harbour was calm on Monday in Gdańsk.",
+                &index
+                    .weigh("The harbour was calm on Monday in Gdańsk.")
+                    .unwrap(),
                 0.1,
                 1,
                 &|d| d == 0,
@@ -881,7 +901,9 @@ mod tests {
             for s in document.sentences.iter().step_by(3) {
                 let claim = &document.text[s.range()];
                 let skip = |x: DocId| x == d;
-                let exhaustive = index.best_support_by_lists(&docs, claim, 0.3, 3, &skip);
+                let exhaustive = index
+                    .weigh(claim)
+                    .and_then(|w| index.best_support_by_lists(&docs, &w, 0.3, 3, &skip));
                 let quick = index.best_support(&docs, claim, 0.3, 3, &skip);
                 asked += 1;
                 let key = |h: &Option<PassageHit>| h.as_ref().map(|h| (h.doc, h.range.clone()));
