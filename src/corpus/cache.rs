@@ -732,15 +732,13 @@ impl<'a> Part<'a> {
     }
 }
 
+/// A section that is not part of a list ([`decode_list`] reads those).
 fn decode_section(k: u8, bytes: Vec<u8>) -> Result<Decoded, String> {
     let raw = &bytes[..];
     Ok(match k {
         kind::PASSAGE_POSTINGS => Decoded::PassagePostings(bytes),
         kind::QUOTE_POSTINGS => Decoded::QuotePostings(bytes),
         kind::PASSAGES => Decoded::Passages(sections::decode(raw)?),
-        kind::DOCUMENTS => Decoded::Documents(sections::decode(raw)?),
-        kind::ENTITIES => Decoded::Entities(sections::decode(raw)?),
-        kind::QUOTES => Decoded::Quotes(sections::decode(raw)?),
         kind::QUOTE_INDEX => Decoded::QuoteIndex(sections::decode(raw)?),
         kind::NAMES => Decoded::Names(sections::decode(raw)?),
         kind::MANIFEST => Decoded::Manifest(sections::decode(raw)?),
@@ -806,41 +804,43 @@ fn read_snapshot(path: &Path, build: &str) -> Result<Snapshot, ReadError> {
         build,
     )?;
     let table = sections::table(&file).map_err(unreadable)?;
-    let decoded: Vec<Result<Decoded, String>> = table
+    // The lists cut in sections are each decoded onto one vector, their
+    // sections in order: decoded apart and then joined, the three lists'
+    // arrays were held twice (at 100,000 articles 120 MB, the start's peak).
+    let is_list = |k: u8| matches!(k, kind::DOCUMENTS | kind::ENTITIES | kind::QUOTES);
+    let mut jobs: Vec<Vec<&sections::Section>> = [kind::DOCUMENTS, kind::ENTITIES, kind::QUOTES]
+        .iter()
+        .map(|&k| table.iter().filter(|s| s.kind == k).collect())
+        .collect();
+    jobs.extend(table.iter().filter(|s| !is_list(s.kind)).map(|s| vec![s]));
+    let decoded: Vec<Result<Decoded, String>> = jobs
         .par_iter()
-        .map(|s| {
-            let part = decode_section(s.kind, sections::read(&file, s)?);
-            // The section's buffer is freed: let this thread's heap give
-            // it back now rather than after the whole load (at 100,000
-            // articles the buffers held at once made the peak 300 MB
-            // higher than what the load keeps).
-            crate::release_thread_memory();
-            part
+        .filter(|job| !job.is_empty())
+        .map(|job| match job[0].kind {
+            kind::DOCUMENTS => decode_list(&file, job).map(Decoded::Documents),
+            kind::ENTITIES => decode_list(&file, job).map(Decoded::Entities),
+            kind::QUOTES => decode_list(&file, job).map(Decoded::Quotes),
+            k => {
+                let part = decode_section(k, sections::read(&file, job[0])?);
+                // The section's buffer is freed: let this thread's heap
+                // give it back now rather than after the whole load (at
+                // 100,000 articles the buffers held at once made the peak
+                // 300 MB higher than what the load keeps).
+                crate::release_thread_memory();
+                part
+            }
         })
         .collect();
-    // The lists come in chunks: put them together without regrowing.
-    let count = |f: fn(&Decoded) -> usize| -> usize { decoded.iter().flatten().map(f).sum() };
-    let mut documents = Vec::with_capacity(count(|d| match d {
-        Decoded::Documents(v) => v.len(),
-        _ => 0,
-    }));
-    let mut entities = Vec::with_capacity(count(|d| match d {
-        Decoded::Entities(v) => v.len(),
-        _ => 0,
-    }));
-    let mut quotes = Vec::with_capacity(count(|d| match d {
-        Decoded::Quotes(v) => v.len(),
-        _ => 0,
-    }));
     let (mut manifest, mut quote_index, mut passages, mut names, mut texts) =
         (None, None, None, None, None);
+    let (mut documents, mut entities, mut quotes) = (None, None, None);
     let (mut passage_postings, mut quote_postings) = (None, None);
     for part in decoded {
         match part.map_err(unreadable)? {
             Decoded::Passages(v) => passages = Some(v),
-            Decoded::Documents(v) => documents.extend(v),
-            Decoded::Entities(v) => entities.extend(v),
-            Decoded::Quotes(v) => quotes.extend(v),
+            Decoded::Documents(v) => documents = Some(v),
+            Decoded::Entities(v) => entities = Some(v),
+            Decoded::Quotes(v) => quotes = Some(v),
             Decoded::QuoteIndex(v) => quote_index = Some(v),
             Decoded::Names(v) => names = Some(v),
             Decoded::Manifest(v) => manifest = Some(v),
@@ -856,14 +856,34 @@ fn read_snapshot(path: &Path, build: &str) -> Result<Snapshot, ReadError> {
     quote_index.set_postings_bytes(quote_postings.ok_or_else(missing)?);
     Ok(Snapshot {
         manifest: manifest.ok_or_else(missing)?,
-        documents,
-        entities,
-        quotes,
+        documents: documents.ok_or_else(missing)?,
+        entities: entities.ok_or_else(missing)?,
+        quotes: quotes.ok_or_else(missing)?,
         quote_index,
         passages,
         names: names.ok_or_else(missing)?,
         texts: texts.ok_or_else(missing)?,
     })
+}
+
+/// A list cut in `parts` (its sections, in order), decoded onto one
+/// vector made as long as their lengths say.
+fn decode_list<T: for<'de> Deserialize<'de>>(
+    file: &TextFile,
+    parts: &[&sections::Section],
+) -> Result<Vec<T>, String> {
+    let mut len = 0usize;
+    for s in parts {
+        len = len.saturating_add(sections::list_len(file, s)?);
+    }
+    // Each item takes at least a byte: a damaged length asks no more.
+    let bytes: u64 = parts.iter().map(|s| s.len).sum();
+    let mut out = Vec::with_capacity(len.min(bytes as usize));
+    for s in parts {
+        sections::decode_onto(&sections::read(file, s)?, &mut out)?;
+        crate::release_thread_memory();
+    }
+    Ok(out)
 }
 
 #[derive(Serialize)]

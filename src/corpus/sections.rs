@@ -119,6 +119,56 @@ pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, String> {
     postcard::from_bytes(bytes).map_err(|e| e.to_string())
 }
 
+/// How many items a section holding a list has: the length postcard
+/// writes at its head, read without reading the rest.
+pub fn list_len(file: &TextFile, section: &Section) -> Result<usize, String> {
+    // A varint of a `usize` takes at most ten bytes.
+    let head = file
+        .read_at(section.offset, section.len.min(10) as usize)
+        .map_err(|e| e.to_string())?;
+    let (len, _) = postcard::take_from_bytes::<u64>(&head).map_err(|e| e.to_string())?;
+    usize::try_from(len).map_err(|e| e.to_string())
+}
+
+/// Decode a section holding a list onto the end of `out`, item by item:
+/// a list cut in sections is put together in place, never held twice.
+pub fn decode_onto<T: for<'de> Deserialize<'de>>(
+    bytes: &[u8],
+    out: &mut Vec<T>,
+) -> Result<(), String> {
+    let mut de = postcard::Deserializer::from_bytes(bytes);
+    serde::de::DeserializeSeed::deserialize(Onto(out), &mut de).map_err(|e| e.to_string())
+}
+
+/// Appends a sequence's items to a vector.
+struct Onto<'v, T>(&'v mut Vec<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for Onto<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Onto<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if let Some(n) = seq.size_hint() {
+            self.0.reserve(n);
+        }
+        while let Some(item) = seq.next_element()? {
+            self.0.push(item);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +202,29 @@ mod tests {
             let got: Vec<String> = decode(&read(&file, s).unwrap()).unwrap();
             assert_eq!(&got, want);
         }
+    }
+
+    #[test]
+    fn a_list_in_sections_is_put_together_in_order_without_regrowing() {
+        let parts = vec![
+            (1, vec!["Zoë".to_string(), "“a”".into(), "b".into()]),
+            (1, vec![]),
+            (1, vec!["🙂\r\n".to_string(), "c".into()]),
+        ];
+        let tmp = write(&parts);
+        let file = TextFile::open(tmp.path()).unwrap();
+        let table = table(&file).unwrap();
+        let lens: Vec<usize> = table.iter().map(|s| list_len(&file, s).unwrap()).collect();
+        assert_eq!(lens, [3, 0, 2]);
+        let mut out: Vec<String> = Vec::with_capacity(lens.iter().sum());
+        let at = out.as_ptr();
+        for s in &table {
+            decode_onto(&read(&file, s).unwrap(), &mut out).unwrap();
+        }
+        assert_eq!(out, ["Zoë", "“a”", "b", "🙂\r\n", "c"]);
+        assert_eq!(out.as_ptr(), at, "the list was moved while put together");
+        // A list cut short is an error, not a panic.
+        assert!(decode_onto::<u32>(b"\x05\x01", &mut Vec::new()).is_err());
     }
 
     #[test]
