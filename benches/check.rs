@@ -214,7 +214,6 @@ fn index_memory(_: &mut Criterion) {
                 byline: parts.byline,
                 date: parts.date,
                 outlet: parts.outlet,
-                paragraphs: parts.paragraphs,
                 sentences: parts.sentences,
             }
         })

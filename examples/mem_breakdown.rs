@@ -32,11 +32,7 @@ fn main() {
         .iter()
         .map(|d| d.sentences.capacity() * std::mem::size_of::<dossier::corpus::Sentence>())
         .sum();
-    let paragraphs: usize = d.iter().map(|d| d.paragraphs.capacity() * 16).sum();
-    let lines: usize = d
-        .iter()
-        .map(|d| d.line_map.file_line_starts.capacity() * 8 + d.line_map.segments.capacity() * 16)
-        .sum();
+    let lines: usize = d.iter().map(|d| d.line_map.heap_bytes()).sum();
     let meta: usize = d
         .iter()
         .map(|d| {
@@ -85,7 +81,6 @@ fn main() {
         d.len()
     );
     println!("  sentences   {}", mb(sentences));
-    println!("  paragraphs  {}", mb(paragraphs));
     println!("  line maps   {}", mb(lines));
     println!("  meta        {}", mb(meta));
     println!(

@@ -285,9 +285,9 @@ impl<'c> RelatedResolver<'c> {
         if let Some(doc) = doc {
             // Plain text and Markdown sources are their own readable text,
             // so the passage needs no file (embedded seeds have none).
-            if doc.line_map.segments.is_empty() {
+            if doc.line_map.is_identity() {
                 return (
-                    Some(line_of(&doc.line_map.file_line_starts)),
+                    Some(doc.line_map.file_line(file_range.start)),
                     doc.text.get(file_range.clone()).and_then(one_line),
                 );
             }
@@ -303,7 +303,7 @@ impl<'c> RelatedResolver<'c> {
                 Some(line_of(starts)),
                 text.get(file_range.clone()).and_then(one_line),
             ),
-            None => (doc.map(|d| line_of(&d.line_map.file_line_starts)), None),
+            None => (doc.map(|d| d.line_map.file_line(file_range.start)), None),
         }
     }
 

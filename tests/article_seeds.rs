@@ -27,7 +27,7 @@ fn sentences<'a>(text: &'a str, parts: &ArticleParts) -> Vec<(usize, bool, &'a s
     parts
         .sentences
         .iter()
-        .map(|s| (line_of(text, s.start()), s.boilerplate, &text[s.range()]))
+        .map(|s| (line_of(text, s.start()), s.boilerplate(), &text[s.range()]))
         .collect()
 }
 

@@ -155,7 +155,7 @@ impl Links for SourceFiles {
 /// byte-order mark put back when the reader dropped one. Anything else the
 /// reader changed (HTML) cannot be undone, so the text itself is written.
 fn embedded_bytes(doc: &Document) -> (Vec<u8>, Offsets) {
-    let segments = &doc.line_map.segments;
+    let segments: Vec<(usize, usize)> = doc.line_map.segments().collect();
     if segments.is_empty() {
         return (doc.text.as_bytes().to_vec(), Offsets::LineMap);
     }
@@ -232,10 +232,7 @@ mod tests {
         let bom_text = "Ministry of Fisheries\nZoë Ångström spoke.\n";
         let mut with_bom = "\u{FEFF}".to_string();
         with_bom.push_str(bom_text);
-        let bom_map = LineMap {
-            segments: vec![(0, 3)],
-            file_line_starts: crate::corpus::line_starts(&with_bom),
-        };
+        let bom_map = LineMap::new(vec![(0, 3)], &with_bom);
         let corpus = Corpus::build(Loaded {
             files: vec![
                 embedded("a.txt", text, LineMap::identity(text)),

@@ -885,7 +885,7 @@ fn mark_boilerplate(
     let mut prompt_para = vec![false; paragraphs.len()];
     for s in sentences.iter_mut() {
         let (plain, prompt) = furniture_kind(&text[s.range()]);
-        s.boilerplate = plain;
+        s.set_boilerplate(plain);
         if prompt {
             prompt_para[s.paragraph()] = true;
         }
@@ -900,7 +900,7 @@ fn mark_boilerplate(
                 .partition_point(|&st| st <= s.start())
                 .saturating_sub(1);
             if flagged.get(line).copied().unwrap_or(false) {
-                s.boilerplate = true;
+                s.set_boilerplate(true);
             }
         }
     }
@@ -908,7 +908,7 @@ fn mark_boilerplate(
     // 3. After a prompt: its pitch, then headline/teaser pairs.
     let mut para_bp = vec![true; paragraphs.len()];
     for s in sentences.iter() {
-        para_bp[s.paragraph()] &= s.boilerplate;
+        para_bp[s.paragraph()] &= s.boilerplate();
     }
     let n = paragraphs.len();
     let para_text = |i: usize| &text[paragraphs[i].clone()];
@@ -946,7 +946,7 @@ fn mark_boilerplate(
     }
     for s in sentences.iter_mut() {
         if marked[s.paragraph()] {
-            s.boilerplate = true;
+            s.set_boilerplate(true);
         }
     }
 }
@@ -1384,7 +1384,7 @@ mod tests {
         read(text)
             .sentences
             .into_iter()
-            .filter(|s| s.boilerplate)
+            .filter(|s| s.boilerplate())
             .map(|s| &text[s.range()])
             .collect()
     }

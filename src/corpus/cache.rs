@@ -47,7 +47,7 @@ use super::text::{text_hash, DocText, TextFile, TextSlot};
 use super::{read_guarded, ArticleParts, Corpus, CorpusOptions, ReadDocument};
 
 /// Bump when anything serialized here, or what reading produces, changes.
-const FORMAT: u32 = 11;
+const FORMAT: u32 = 12;
 
 /// How `texts.bin` opens: these bytes, then the generation (little-endian
 /// `u64`) that `corpus.bin` must name.

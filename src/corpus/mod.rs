@@ -135,7 +135,6 @@ fn read_document(file: SourceFile) -> ReadDocument {
             byline: parts.byline,
             date: parts.date,
             outlet: parts.outlet,
-            paragraphs: parts.paragraphs,
             sentences: parts.sentences,
         },
         parts: ArticleParts { names, quotes },
@@ -504,6 +503,10 @@ impl StageClock {
             let rss = crate::status_mb("VmRSS:")
                 .map(|mb| format!(" {mb:>7.1} MB"))
                 .unwrap_or_default();
+            let peak = crate::status_mb("VmHWM:")
+                .map(|mb| format!(" (peak {mb:.1})"))
+                .unwrap_or_default();
+            let rss = rss + &peak;
             eprintln!(
                 "dossier: {name:<16} {:>9.1} ms{rss}",
                 (now - self.at).as_secs_f64() * 1e3

@@ -37,23 +37,45 @@ impl EntityKind {
 /// from. For plain text and Markdown the readable text *is* the file, so the
 /// map is the identity; for HTML each run of kept text remembers where it
 /// stood in the file.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+///
+/// Offsets are kept as `u32`, as in [`Sentence`]: a large archive holds
+/// tens of millions of line starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineMap {
     /// `(text_offset, file_offset)` pairs, sorted by `text_offset`; a text
     /// offset maps to the file offset of the last segment starting at or
     /// before it, plus the distance into that segment. Empty means identity.
-    pub segments: Vec<(usize, usize)>,
+    segments: Vec<(u32, u32)>,
     /// Byte offsets in the *file* where each line starts (line 1 at index 0).
-    pub file_line_starts: Vec<usize>,
+    file_line_starts: Vec<u32>,
 }
 
 impl LineMap {
     /// The identity map for a file whose readable text is its own content.
     pub fn identity(file_text: &str) -> LineMap {
+        LineMap::new(Vec::new(), file_text)
+    }
+
+    /// The map of a readable text made of `segments` (`(text_offset,
+    /// file_offset)`, rising) of `file_text`.
+    pub fn new(segments: Vec<(usize, usize)>, file_text: &str) -> LineMap {
         LineMap {
-            segments: Vec::new(),
-            file_line_starts: line_starts(file_text),
+            segments: segments
+                .into_iter()
+                .map(|(t, f)| (narrow(t), narrow(f)))
+                .collect(),
+            file_line_starts: line_starts(file_text).into_iter().map(narrow).collect(),
         }
+    }
+
+    /// Whether the readable text is the file itself.
+    pub fn is_identity(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// The `(text_offset, file_offset)` segments (none for the identity).
+    pub fn segments(&self) -> impl ExactSizeIterator<Item = (usize, usize)> + '_ {
+        self.segments.iter().map(|&(t, f)| (t as usize, f as usize))
     }
 
     /// Byte offset in the file for a byte offset in the readable text.
@@ -61,18 +83,32 @@ impl LineMap {
         if self.segments.is_empty() {
             return text_offset;
         }
-        let i = self.segments.partition_point(|&(t, _)| t <= text_offset);
+        let i = self
+            .segments
+            .partition_point(|&(t, _)| t as usize <= text_offset);
         if i == 0 {
-            return self.segments[0].1;
+            return self.segments[0].1 as usize;
         }
         let (t, f) = self.segments[i - 1];
-        f + (text_offset - t)
+        f as usize + (text_offset - t as usize)
     }
 
     /// 1-based line number in the file for a byte offset in the readable text.
     pub fn line(&self, text_offset: usize) -> usize {
-        let f = self.file_offset(text_offset);
-        self.file_line_starts.partition_point(|&s| s <= f).max(1)
+        self.file_line(self.file_offset(text_offset))
+    }
+
+    /// 1-based line number of a byte offset in the file.
+    pub fn file_line(&self, file_offset: usize) -> usize {
+        self.file_line_starts
+            .partition_point(|&s| s as usize <= file_offset)
+            .max(1)
+    }
+
+    /// Heap bytes held (for memory accounting).
+    pub fn heap_bytes(&self) -> usize {
+        self.segments.capacity() * std::mem::size_of::<(u32, u32)>()
+            + self.file_line_starts.capacity() * std::mem::size_of::<u32>()
     }
 }
 
@@ -98,18 +134,22 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// A sentence of a document, in 16 bytes (an archive has tens of
+/// A sentence of a document, in 12 bytes (an archive has tens of
 /// millions): offsets and paragraph as `u32`, which the reader's size limit
-/// guarantees are enough ([`super::source::LARGEST_FILE`]).
+/// guarantees are enough ([`super::source::LARGEST_FILE`]), and whether it
+/// is boilerplate in the paragraph's top bit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sentence {
     start: u32,
     end: u32,
-    /// Index into [`Document::paragraphs`].
+    /// The paragraph's index in the reading that split the document (below
+    /// [`BOILERPLATE`]), and that bit when the sentence is boilerplate.
     paragraph: u32,
-    /// Subscription prompts, sign-ups, "follow us", related headlines…
-    pub boilerplate: bool,
 }
+
+/// The bit of [`Sentence::paragraph`] that marks boilerplate: no file the
+/// reader takes has 2³¹ paragraphs.
+const BOILERPLATE: u32 = 1 << 31;
 
 /// An offset or index kept as `u32` (see [`Sentence`], [`Mention`]).
 fn narrow(n: usize) -> u32 {
@@ -118,11 +158,25 @@ fn narrow(n: usize) -> u32 {
 
 impl Sentence {
     pub fn new(range: Range<usize>, paragraph: usize, boilerplate: bool) -> Sentence {
-        Sentence {
+        let mut s = Sentence {
             start: narrow(range.start),
             end: narrow(range.end),
-            paragraph: narrow(paragraph),
-            boilerplate,
+            paragraph: narrow(paragraph).min(BOILERPLATE - 1),
+        };
+        s.set_boilerplate(boilerplate);
+        s
+    }
+
+    /// Subscription prompts, sign-ups, "follow us", related headlines…
+    pub fn boilerplate(&self) -> bool {
+        self.paragraph & BOILERPLATE != 0
+    }
+
+    pub fn set_boilerplate(&mut self, boilerplate: bool) {
+        if boilerplate {
+            self.paragraph |= BOILERPLATE;
+        } else {
+            self.paragraph &= !BOILERPLATE;
         }
     }
 
@@ -138,9 +192,10 @@ impl Sentence {
         self.end as usize
     }
 
-    /// Index into [`Document::paragraphs`].
+    /// The index of its paragraph among those reading split the document
+    /// into ([`super::article::ArticleParts::paragraphs`]).
     pub fn paragraph(&self) -> usize {
-        self.paragraph as usize
+        (self.paragraph & !BOILERPLATE) as usize
     }
 }
 
@@ -163,7 +218,8 @@ pub struct Document {
     pub date: Option<String>,
     /// The outlet the article names as its publisher, when it does.
     pub outlet: Option<String>,
-    pub paragraphs: Vec<Range<usize>>,
+    /// Its sentences, in order. (Its paragraphs are not kept: reading
+    /// finds its quotes with them, and nothing after needs them.)
     pub sentences: Vec<Sentence>,
 }
 
@@ -182,7 +238,7 @@ impl Document {
     /// Whether `offset` falls in a sentence marked as boilerplate.
     pub fn is_boilerplate(&self, offset: usize) -> bool {
         self.sentence_at(offset)
-            .map(|i| self.sentences[i].boilerplate)
+            .map(|i| self.sentences[i].boilerplate())
             .unwrap_or(false)
     }
 }

@@ -101,7 +101,7 @@ struct SentenceTerms {
 fn sentence_terms(doc: &Document) -> Vec<SentenceTerms> {
     let mut out = Vec::new();
     for (k, s) in doc.sentences.iter().enumerate() {
-        if s.boilerplate {
+        if s.boilerplate() {
             continue;
         }
         let Some(text) = doc.text.get(s.range()) else {
@@ -702,7 +702,6 @@ mod tests {
             byline: parts.byline,
             date: parts.date,
             outlet: parts.outlet,
-            paragraphs: parts.paragraphs,
             sentences: parts.sentences,
         }
     }

@@ -1235,7 +1235,7 @@ pub fn find_quotes(
                 && text.is_char_boundary(s.start())
                 && text.is_char_boundary(s.end())
         })
-        .map(|s| (s.range(), para_of(s.start()), s.boilerplate))
+        .map(|s| (s.range(), para_of(s.start()), s.boilerplate()))
         .collect();
     if sents.is_empty() {
         sents = paras

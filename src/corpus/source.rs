@@ -739,10 +739,7 @@ fn source_from_bytes(
             // The byte-order mark is not text; the one segment keeps offsets
             // pointing at the file.
             Some(rest) => {
-                let map = LineMap {
-                    segments: vec![(0, '\u{FEFF}'.len_utf8())],
-                    file_line_starts: super::model::line_starts(&content),
-                };
+                let map = LineMap::new(vec![(0, '\u{FEFF}'.len_utf8())], &content);
                 (rest.to_string(), map)
             }
             None => {
@@ -971,10 +968,7 @@ pub fn html_readable_text(file_text: &str) -> (String, LineMap) {
         out.segments
             .extend(body.segments.iter().map(|&(t, f)| (t + base, f)));
     }
-    let map = LineMap {
-        segments: out.segments,
-        file_line_starts: super::model::line_starts(file_text),
-    };
+    let map = LineMap::new(out.segments, file_text);
     (out.text, map)
 }
 
@@ -982,7 +976,7 @@ pub fn html_readable_text(file_text: &str) -> (String, LineMap) {
 #[derive(Debug, Default)]
 struct TextOut {
     text: String,
-    /// `(text_offset, file_offset)`, as in [`LineMap::segments`].
+    /// `(text_offset, file_offset)`, as in [`LineMap::new`].
     segments: Vec<(usize, usize)>,
     /// Whitespace seen since the last kept character: where it began.
     pending_space: Option<usize>,
