@@ -159,8 +159,11 @@ impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Onto<'_, T> {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // The caller sizes `out` from the lengths; a length read from a
+        // file asks for no more than a bounded step here (a section is
+        // checked against its hash, but its hash is no proof of sense).
         if let Some(n) = seq.size_hint() {
-            self.0.reserve(n);
+            self.0.reserve(n.min(1 << 16));
         }
         while let Some(item) = seq.next_element()? {
             self.0.push(item);
