@@ -155,12 +155,11 @@ impl Links for SourceFiles {
 /// byte-order mark put back when the reader dropped one. Anything else the
 /// reader changed (HTML) cannot be undone, so the text itself is written.
 fn embedded_bytes(doc: &Document) -> (Vec<u8>, Offsets) {
-    let segments: Vec<(usize, usize)> = doc.line_map.segments().collect();
-    if segments.is_empty() {
+    if doc.line_map.is_identity() {
         return (doc.text.as_bytes().to_vec(), Offsets::LineMap);
     }
     let bom = '\u{FEFF}'.len_utf8();
-    if segments.as_slice() == [(0, bom)] {
+    if doc.line_map.segments().eq([(0, bom)]) {
         let mut bytes = "\u{FEFF}".as_bytes().to_vec();
         bytes.extend_from_slice(doc.text.as_bytes());
         return (bytes, Offsets::LineMap);

@@ -697,6 +697,9 @@ mod kind {
     pub const TEXTS: u8 = 7;
     pub const PASSAGE_POSTINGS: u8 = 8;
     pub const QUOTE_POSTINGS: u8 = 9;
+    /// The lists written in chunks ([`super::chunked`]), each read back
+    /// onto one vector ([`super::decode_list`]).
+    pub const LISTS: [u8; 3] = [DOCUMENTS, ENTITIES, QUOTES];
 }
 
 impl<'a> Part<'a> {
@@ -807,12 +810,16 @@ fn read_snapshot(path: &Path, build: &str) -> Result<Snapshot, ReadError> {
     // The lists cut in sections are each decoded onto one vector, their
     // sections in order: decoded apart and then joined, the three lists'
     // arrays were held twice (at 100,000 articles 120 MB, the start's peak).
-    let is_list = |k: u8| matches!(k, kind::DOCUMENTS | kind::ENTITIES | kind::QUOTES);
-    let mut jobs: Vec<Vec<&sections::Section>> = [kind::DOCUMENTS, kind::ENTITIES, kind::QUOTES]
+    let mut jobs: Vec<Vec<&sections::Section>> = kind::LISTS
         .iter()
         .map(|&k| table.iter().filter(|s| s.kind == k).collect())
         .collect();
-    jobs.extend(table.iter().filter(|s| !is_list(s.kind)).map(|s| vec![s]));
+    jobs.extend(
+        table
+            .iter()
+            .filter(|s| !kind::LISTS.contains(&s.kind))
+            .map(|s| vec![s]),
+    );
     let decoded: Vec<Result<Decoded, String>> = jobs
         .par_iter()
         .filter(|job| !job.is_empty())
