@@ -12,13 +12,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::analysis::checks::{self, unsourced_claim, CheckOptions};
-use crate::analysis::draft::{is_markdown, Draft, DraftMention, DraftQuote};
+use crate::analysis::draft::{is_markdown, Draft, Reading};
 use crate::analysis::ignore::{self, IgnoreAction, Ignores};
 use crate::analysis::lookups::Lookups;
 use crate::analysis::source_files::{cache_dir, SourceFiles};
 use crate::analysis::{goto, hover, symbols};
 use crate::config::Settings;
-use crate::corpus::names::NameSpan;
 use crate::corpus::source::LoadOptions;
 use crate::corpus::{Corpus, CorpusOptions};
 use crate::server::{
@@ -45,13 +44,7 @@ struct ReadDraft {
     text: String,
     markdown: bool,
     generation: u64,
-    prose: String,
-    paragraphs: Vec<Range<usize>>,
-    sentences: Vec<Range<usize>>,
-    names: Vec<NameSpan>,
-    mentions: Vec<DraftMention>,
-    quotes: Vec<DraftQuote>,
-    citations: Vec<Range<usize>>,
+    reading: Arc<Reading>,
 }
 
 impl ReadDraft {
@@ -60,27 +53,12 @@ impl ReadDraft {
             text: draft.text.to_string(),
             markdown,
             generation,
-            prose: draft.prose.clone(),
-            paragraphs: draft.paragraphs.clone(),
-            sentences: draft.sentences.clone(),
-            names: draft.names.clone(),
-            mentions: draft.mentions.clone(),
-            quotes: draft.quotes.clone(),
-            citations: draft.citations.clone(),
+            reading: Arc::clone(draft.reading()),
         }
     }
 
     fn draft<'t>(&self, text: &'t str) -> Draft<'t> {
-        Draft {
-            text,
-            prose: self.prose.clone(),
-            paragraphs: self.paragraphs.clone(),
-            sentences: self.sentences.clone(),
-            names: self.names.clone(),
-            mentions: self.mentions.clone(),
-            quotes: self.quotes.clone(),
-            citations: self.citations.clone(),
-        }
+        Draft::with_reading(text, Arc::clone(&self.reading))
     }
 }
 

@@ -8,6 +8,7 @@
 //! draft's own byte offsets.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -49,10 +50,19 @@ pub struct DraftQuote {
     pub sentence: Range<usize>,
 }
 
-/// A draft read against a corpus.
+/// A draft read against a corpus: its text and what reading found in it
+/// (through [`Deref`](std::ops::Deref): `draft.mentions`). The reading is
+/// shared, so a draft kept between requests is handed out again without
+/// copying what it found (a 3 MB document's is about 10 MB).
 #[derive(Debug, Clone)]
 pub struct Draft<'t> {
     pub text: &'t str,
+    reading: Arc<Reading>,
+}
+
+/// What [`Draft::read`] found in a text; see [`Draft`].
+#[derive(Debug)]
+pub struct Reading {
     /// `text` with non-prose bytes replaced by spaces (same length).
     pub prose: String,
     pub paragraphs: Vec<Range<usize>>,
@@ -69,6 +79,14 @@ pub struct Draft<'t> {
 /// Whether a language id is read as Markdown.
 pub fn is_markdown(language: &str) -> bool {
     matches!(language, "markdown" | "md" | "mdx" | "quarto" | "rmd")
+}
+
+impl std::ops::Deref for Draft<'_> {
+    type Target = Reading;
+
+    fn deref(&self) -> &Reading {
+        &self.reading
+    }
 }
 
 impl<'t> Draft<'t> {
@@ -188,14 +206,27 @@ impl<'t> Draft<'t> {
 
         Draft {
             text,
-            prose,
-            paragraphs,
-            sentences,
-            names,
-            mentions,
-            quotes,
-            citations,
+            reading: Arc::new(Reading {
+                prose,
+                paragraphs,
+                sentences,
+                names,
+                mentions,
+                quotes,
+                citations,
+            }),
         }
+    }
+
+    /// `text` with what was found in it before: the same text, or one
+    /// that is the same for every offset `reading` holds.
+    pub(crate) fn with_reading(text: &'t str, reading: Arc<Reading>) -> Draft<'t> {
+        Draft { text, reading }
+    }
+
+    /// What reading found, to keep beyond the text's borrow.
+    pub(crate) fn reading(&self) -> &Arc<Reading> {
+        &self.reading
     }
 
     /// The quoted words of a quote, as the draft writes them.
