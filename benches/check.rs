@@ -59,7 +59,7 @@ fn check(corpus: &Corpus, text: &str) -> usize {
 }
 
 fn bench_check(c: &mut Criterion) {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let corpus = Corpus::build(source::load(&[], true, &LoadOptions::default()));
     let articles = news_articles();
     let article = draft_of_size(&articles, 30 * 1024);
@@ -107,7 +107,7 @@ fn bench_check(c: &mut Criterion) {
 }
 
 fn bench_hover(c: &mut Criterion) {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let backend = DossierBackend::new();
     let settings = Settings::default();
     backend.configure(&settings);
@@ -154,7 +154,7 @@ fn bench_hover(c: &mut Criterion) {
 }
 
 fn bench_quote_lookup(c: &mut Criterion) {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let corpus = Corpus::build(source::load(&[], true, &LoadOptions::default()));
     let mut group = c.benchmark_group("quote-lookup");
     group.sample_size(30);
@@ -189,7 +189,7 @@ fn rss_bytes() -> usize {
 /// `DOSSIER_INDEX_CORPUS=/some/folder` measures another corpus (say one
 /// from `examples/gen_corpus.rs`).
 fn index_memory(_: &mut Criterion) {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let folder = std::env::var_os("DOSSIER_INDEX_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {

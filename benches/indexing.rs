@@ -12,7 +12,7 @@ use dossier::corpus::source::{self, LoadOptions};
 use dossier::corpus::Corpus;
 
 fn bench_indexing(c: &mut Criterion) {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let mut group = c.benchmark_group("index");
     group.sample_size(10);
 

@@ -73,7 +73,7 @@ fn rss_mb() -> f64 {
 }
 
 fn main() {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
         child(&args[1..]);

@@ -16,7 +16,7 @@ use dossier::corpus::source::{self, LoadOptions};
 use dossier::server::Backend;
 
 fn main() {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = PathBuf::from(&args[0]);
     let cache = PathBuf::from(&args[1]);

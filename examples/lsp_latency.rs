@@ -422,6 +422,18 @@ struct Figures {
     hovers_missing: usize,
     /// The slowest hovers: milliseconds and the word under the cursor.
     hovered: Vec<(f64, String)>,
+    /// The server process's peak and current resident set (MiB) after the
+    /// edits and hovers, where the system tells (Linux).
+    peak_rss_mib: Option<f64>,
+    rss_mib: Option<f64>,
+}
+
+/// A figure of another process's `/proc/PID/status`, in MiB.
+fn status_mib(pid: u32, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 /// The word around byte `at` (for naming a slow hover).
@@ -561,6 +573,8 @@ fn measure(name: &str, command: &[String], text: &str, options: &Options) -> Fig
     }
     figures.hovered.sort_by(|a, b| b.0.total_cmp(&a.0));
     figures.hovered.truncate(5);
+    figures.peak_rss_mib = status_mib(client.child.id(), "VmHWM:");
+    figures.rss_mib = status_mib(client.child.id(), "VmRSS:");
     client.shutdown();
     figures
 }
@@ -675,8 +689,16 @@ fn main() {
                 run.name, metric, s.n, s.p50, s.p90, s.p99, s.max
             );
         }
+        if let (Some(peak), Some(now)) = (run.peak_rss_mib, run.rss_mib) {
+            println!(
+                "{:<12} {:<18} peak {peak:.1} MiB, at the end {now:.1} MiB",
+                run.name, "server RSS"
+            );
+        }
         report.push(json!({
             "name": run.name,
+            "peak_rss_mib": run.peak_rss_mib,
+            "rss_mib": run.rss_mib,
             "command": run.command,
             "versioned_diagnostics": run.versioned,
             "whole_text_on_change": run.full_sync,

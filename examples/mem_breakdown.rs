@@ -13,7 +13,7 @@ fn mb(b: usize) -> String {
 }
 
 fn main() {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let options = CorpusOptions {
         folders: vec![PathBuf::from(&args[0])],

@@ -131,7 +131,7 @@ fn load(args: &CorpusArgs) -> Corpus {
 }
 
 fn main() -> ExitCode {
-    dossier::prefer_small_pages();
+    dossier::tune_memory();
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(&args),

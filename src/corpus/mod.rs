@@ -193,6 +193,7 @@ impl Corpus {
         progress: &(dyn Fn(usize, usize) + Sync),
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<(Corpus, Option<cache::CacheReport>)> {
+        let holding = crate::LoadingMemory::hold();
         let loaded = if let Some(root) = options
             .cache
             .as_deref()
@@ -208,6 +209,7 @@ impl Corpus {
             Corpus::build_cancellable(loaded, progress, cancelled).map(|c| (c, None))
         };
         // Reading and merging free a lot (buffers, texts now in the cache).
+        drop(holding);
         crate::release_freed_memory();
         loaded
     }
