@@ -76,11 +76,12 @@ pub fn status_mb(field: &str) -> Option<f64> {
 ///   mimalloc 3's default of a second. A check of a large draft frees and
 ///   allocates tens of MB stage after stage, mostly on other threads than
 ///   the one that freed it; held for a second, all of it stayed resident
-///   until the check was over. With 100,000 articles loaded (`cargo bench
-///   --bench scale -- 100000`, two runs each) the peak while checking a
-///   3 MB document fell from 948–955 MiB to 888–900, at 10,000 from
-///   275–280 to 219–222; a 30 KB re-check is unchanged (4.1–5.2 ms against
-///   4.6–5.7), a 3 MB re-check about 15% slower, as pages freed are
+///   until the check was over. With 100,000 articles, the server over
+///   stdio with a 3 MB draft (`examples/lsp_latency --pad-to 3000000`)
+///   peaked at 884–890 MiB against 977–988; `cargo bench --bench scale`
+///   at 900–907 against 948–964, and at 10,000 articles at 212–214
+///   against 271–276. A 30 KB re-check is unchanged (3.9–4.2 ms against
+///   3.6–4.4); a 3 MB re-check is 5–15% slower, as pages freed are
 ///   faulted in again. Reading and indexing a corpus keeps the longer
 ///   delay (see [`LoadingMemory`]). `MIMALLOC_PURGE_DELAY` in the
 ///   environment overrides both.

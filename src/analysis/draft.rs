@@ -218,8 +218,7 @@ impl<'t> Draft<'t> {
         }
     }
 
-    /// `text` with what was found in it before: the same text, or one
-    /// that is the same for every offset `reading` holds.
+    /// `text` with what reading the very same text found before.
     pub(crate) fn with_reading(text: &'t str, reading: Arc<Reading>) -> Draft<'t> {
         Draft { text, reading }
     }
