@@ -123,6 +123,29 @@ struct Snapshot {
     texts: Texts,
 }
 
+impl Snapshot {
+    /// The corpus the snapshot holds, with the sources the scan left out.
+    fn into_corpus(self, skipped: Vec<Skipped>, warnings: Vec<String>) -> Corpus {
+        Corpus::from_parts(
+            self.documents,
+            self.entities,
+            self.quotes,
+            skipped,
+            warnings,
+            self.quote_index,
+            self.passages,
+            self.names,
+        )
+    }
+}
+
+/// The cache's snapshot with its texts attached, as a start reads it.
+fn read_cached(dir: &Path, build: &str) -> Result<Snapshot, ReadError> {
+    let mut snap = read_snapshot(&dir.join("corpus.bin"), build)?;
+    attach_texts(dir, &mut snap)?;
+    Ok(snap)
+}
+
 /// Where each document's text stands in `texts.bin`.
 #[derive(Serialize, Deserialize)]
 struct Texts {
@@ -184,10 +207,7 @@ pub fn load(
     // while the other decodes.
     let (scan, snapshot) = rayon::join(
         || source::scan(&options.folders, options.include_embedded, &options.load),
-        || {
-            read_snapshot(&dir.join("corpus.bin"), &build)
-                .and_then(|mut s| attach_texts(&dir, &mut s).map(|()| s))
-        },
+        || read_cached(&dir, &build),
     );
     let candidates: Vec<&Candidate> = scan.candidates().collect();
     let mut walk_skipped: Vec<Skipped> = Vec::new();
@@ -230,16 +250,7 @@ pub fn load(
             collect_outcomes(&snap.manifest, &mut skipped, &mut warnings);
             skipped.extend(walk_skipped);
             warnings.extend(walk_warnings);
-            let corpus = Corpus::from_parts(
-                snap.documents,
-                snap.entities,
-                snap.quotes,
-                skipped,
-                warnings,
-                snap.quote_index,
-                snap.passages,
-                snap.names,
-            );
+            let corpus = snap.into_corpus(skipped, warnings);
             record_problems(&corpus.skipped, &[]);
             clock.stage("corpus from cache");
             return Some((corpus, report));
@@ -472,9 +483,7 @@ pub fn load(
         // Serve what was just written (see `serve_written`).
         Ok((file, slots)) => {
             clock.stage("write cache");
-            let written = read_snapshot(&dir.join("corpus.bin"), &build)
-                .and_then(|mut s| attach_texts(&dir, &mut s).map(|()| s));
-            serve_written(&mut corpus, written, &file, slots);
+            serve_written(&mut corpus, read_cached(&dir, &build), &file, slots);
         }
         Err(e) => {
             report.problem = Some(format!("cannot write the cache in {}: {e}", dir.display()));
@@ -501,16 +510,7 @@ fn serve_written(
         Ok(snap) => {
             let skipped = std::mem::take(&mut corpus.skipped);
             let warnings = std::mem::take(&mut corpus.warnings);
-            *corpus = Corpus::from_parts(
-                snap.documents,
-                snap.entities,
-                snap.quotes,
-                skipped,
-                warnings,
-                snap.quote_index,
-                snap.passages,
-                snap.names,
-            );
+            *corpus = snap.into_corpus(skipped, warnings);
         }
         Err(_) => {
             for (doc, slot) in corpus.documents.iter_mut().zip(slots) {
